@@ -1,0 +1,70 @@
+#!/bin/bash
+# make bench: parsing speed of vpctop against mawk on the same files.
+#
+# Generates 2M v2 and 2M v5 records, then, for each file, times (best of
+# three runs, page cache warm) `vpctop -b -o none --stats` against
+# `mawk '{b[$4]+=$10} END{...}'`, the classic one-liner for top talkers,
+# and prints records per second and the ratio.  Targets (issue 2): at
+# least 5M records/s for v2 on one core, and at least twice mawk's speed.
+set -eu
+bin=${1:-./vpctop}
+n=${BENCH_RECORDS:-2000000}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# Print the best wall time of three runs of a command, in seconds.
+best_of_3() {
+	local best= t0 t1 t i
+	for i in 1 2 3; do
+		t0=$(date +%s.%N)
+		"$@" >/dev/null 2>&1
+		t1=$(date +%s.%N)
+		t=$(echo "$t1 - $t0" | bc -l)
+		if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then
+			best=$t
+		fi
+	done
+	echo "$best"
+}
+
+# Run vpctop on one core over a file.
+run_vpctop() {
+	taskset -c 0 "$bin" -b -o none --stats "$1"
+}
+
+# Run the mawk top-talker one-liner on one core over a file.
+run_mawk() {
+	taskset -c 0 mawk '{b[$4]+=$10} END{for (k in b) print b[k], k}' "$1"
+}
+
+command -v mawk >/dev/null || { echo "bench: mawk is needed (apt-get install mawk)"; exit 1; }
+command -v bc >/dev/null || { echo "bench: bc is needed (apt-get install bc)"; exit 1; }
+
+status=0
+for v in v2 v5; do
+	f=$tmp/$v.log
+	"$bin" --generate="$n" --seed=1 -F "$v" >"$f"
+	got=$("$bin" -b -o none --stats "$f" 2>&1 | awk '$1 == "records" {print $2}')
+	if [ "$got" != "$n" ]; then
+		echo "bench: $v: parsed $got records of $n"; exit 1
+	fi
+	size=$(du -m "$f" | cut -f1)
+	cat "$f" >/dev/null
+	tv=$(best_of_3 run_vpctop "$f")
+	tm=$(best_of_3 run_mawk "$f")
+	rate=$(echo "$n / $tv" | bc -l)
+	ratio=$(echo "$tm / $tv" | bc -l)
+	printf '%s: %d records, %d MB\n' "$v" "$n" "$size"
+	printf '  vpctop -b -o none --stats  %6.3f s  %5.2fM records/s\n' "$tv" "$(echo "$rate / 1000000" | bc -l)"
+	printf '  mawk top-talker one-liner  %6.3f s  %5.2fM records/s\n' "$tm" "$(echo "$n / $tm / 1000000" | bc -l)"
+	printf '  ratio vpctop/mawk speed    %6.2fx\n' "$ratio"
+	if [ "$v" = v2 ]; then
+		ok1=$(echo "$rate >= 5000000" | bc -l)
+		ok2=$(echo "$ratio >= 2" | bc -l)
+		printf '  target >= 5M records/s: %s; target >= 2x mawk: %s\n' \
+			"$([ "$ok1" = 1 ] && echo met || echo MISSED)" \
+			"$([ "$ok2" = 1 ] && echo met || echo MISSED)"
+		[ "$ok1" = 1 ] && [ "$ok2" = 1 ] || status=1
+	fi
+done
+exit $status

@@ -1,0 +1,146 @@
+/*
+ * flow.c - values of a parsed record: addresses and text forms.
+ *
+ * IPv4 addresses are held as IPv4-mapped IPv6 (::ffff:a.b.c.d) so that one
+ * 16-byte type covers both families; the dotted quad is parsed by hand
+ * because it is on the hot path of every line, IPv6 goes to inet_pton.
+ */
+#include "flow.h"
+
+#include <arpa/inet.h>
+#include <string.h>
+
+static const uint8_t v4_prefix[12] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff
+};
+
+/* Tell whether an address is an IPv4 address (v4-mapped). */
+int
+flow_addr_is_v4(const struct flow_addr *a)
+{
+	return memcmp(a->b, v4_prefix, 12) == 0;
+}
+
+/* Parse a dotted quad of exactly len bytes into out[0..3]; -1 if bad. */
+static int
+parse_v4(const char *s, size_t len, uint8_t out[4])
+{
+	size_t i = 0;
+	int part;
+
+	for (part = 0; part < 4; part++) {
+		unsigned v = 0;
+		size_t start = i;
+
+		while (i < len && s[i] >= '0' && s[i] <= '9' && i - start < 3)
+			v = v * 10 + (unsigned)(s[i++] - '0');
+		if (i == start || v > 255)
+			return -1;
+		if (i - start > 1 && s[start] == '0')
+			return -1;	/* leading zeros read as octal elsewhere */
+		out[part] = (uint8_t)v;
+		if (part < 3) {
+			if (i >= len || s[i] != '.')
+				return -1;
+			i++;
+		}
+	}
+	return i == len ? 0 : -1;
+}
+
+/* Parse an IPv4 or IPv6 address of len bytes; 0 on success, -1 if bad. */
+int
+flow_addr_parse(const char *s, size_t len, struct flow_addr *out)
+{
+	char buf[64];
+	size_t i;
+
+	if (len >= 7 && len <= 15 && memchr(s, ':', len) == NULL) {
+		memcpy(out->b, v4_prefix, 12);
+		return parse_v4(s, len, out->b + 12);
+	}
+	if (len < 2 || len >= sizeof buf)
+		return -1;
+	/* inet_pton accepts exactly the textual forms of RFC 4291 2.2; a zone
+	 * suffix (%eth0) never appears in flow logs and is rejected. */
+	for (i = 0; i < len; i++) {
+		char c = s[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+		    (c >= 'A' && c <= 'F') || c == ':' || c == '.'))
+			return -1;
+	}
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	if (inet_pton(AF_INET6, buf, out->b) != 1)
+		return -1;
+	return 0;
+}
+
+/* Write an address in canonical text form (RFC 5952 for IPv6). */
+void
+flow_addr_format(const struct flow_addr *a, char buf[FLOW_ADDR_STRLEN])
+{
+	if (flow_addr_is_v4(a))
+		inet_ntop(AF_INET, a->b + 12, buf, FLOW_ADDR_STRLEN);
+	else
+		inet_ntop(AF_INET6, a->b, buf, FLOW_ADDR_STRLEN);
+}
+
+/* Write an unsigned number in decimal; returns its length. */
+static size_t
+u64_text(uint64_t v, char *buf)
+{
+	char tmp[24];
+	size_t n = 0, i;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	for (i = 0; i < n; i++)
+		buf[i] = tmp[n - 1 - i];
+	buf[n] = '\0';
+	return n;
+}
+
+/* Write field id of f as flow-log text ("-" when absent); returns length. */
+size_t
+flow_value_text(const struct flow *f, int id, char *buf, size_t size)
+{
+	const struct field_info *fi = &field_table[id];
+	const char *w;
+	size_t n;
+
+	if (size < FLOW_ADDR_STRLEN) {
+		if (size)
+			buf[0] = '\0';
+		return 0;
+	}
+	if (!flow_has(f, id)) {
+		buf[0] = '-';
+		buf[1] = '\0';
+		return 1;
+	}
+	switch (fi->type) {
+	case FT_ADDR:
+		flow_addr_format(&f->v[id].a, buf);
+		return strlen(buf);
+	case FT_ENUM:
+		w = field_enum_word(id, (unsigned)f->v[id].u);
+		if (w == NULL)
+			return u64_text(f->v[id].u, buf);
+		n = strlen(w);
+		memcpy(buf, w, n + 1);
+		return n;
+	case FT_SYMBOL:
+		n = f->v[id].s.len;
+		if (n > size - 1)
+			n = size - 1;
+		memcpy(buf, f->v[id].s.p, n);
+		buf[n] = '\0';
+		return n;
+	default:
+		return u64_text(f->v[id].u, buf);
+	}
+}

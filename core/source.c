@@ -1,0 +1,746 @@
+/*
+ * source.c - where lines come from: files, gzip files, directories, stdin.
+ *
+ * Design notes.
+ *
+ * - One buffer of SOURCE_BUF bytes (1 MiB) holds decoded data; the live
+ *   part is [start, end).  source_next finds the newline with memchr and
+ *   hands out a pointer into that buffer: no copy and no allocation per
+ *   line.  Only when no newline is left is the partial tail moved to the
+ *   start of the buffer and the rest refilled with one read(2) (plain) or
+ *   inflate() calls (gzip).  `scanned` remembers how much of the tail is
+ *   known to hold no newline, so a long partial line is never rescanned.
+ * - A plain memory source is not copied at all: the caller's buffer is the
+ *   data and it is never written to.
+ * - Lines longer than SOURCE_LINE_MAX: when the tail holds more than
+ *   SOURCE_LINE_MAX + 1 bytes without a newline (the + 1 leaves room for a
+ *   CR), the first SOURCE_LINE_MAX bytes are returned flagged too_long and
+ *   the source enters "skipping" mode, which drops data up to the next
+ *   newline however many refills that takes.  Memory never grows.
+ * - Compression is found by magic bytes (1f 8b) in the first bytes of the
+ *   stream, never by name.  For a descriptor the first read goes into the
+ *   line buffer (at most SOURCE_INBUF bytes); if it is gzip those bytes move
+ *   to the compressed-input buffer and inflate (windowBits 16 + MAX_WBITS)
+ *   takes over.  When a member ends (Z_STREAM_END), zero padding is
+ *   skipped and any other byte starts the next member (inflateReset); a
+ *   bad header there is reported as corrupt data by inflate.  Input that
+ *   ends inside a member is a truncated stream.
+ * - Errors (read(2), truncated or corrupt gzip) are latched: lines already
+ *   decoded are still returned, then the partial last line if any, then
+ *   SOURCE_ERROR on every later call, with the message in source_error().
+ * - End of file on a plain descriptor is not latched: a later source_next
+ *   reads again, so a growing file yields its new lines.
+ * - EAGAIN on a non-blocking descriptor gives SOURCE_AGAIN and keeps all
+ *   state (partial line included); EINTR is retried.
+ * - "-" is stdin: the descriptor is dup'ed so that source_close never closes
+ *   fd 0 and the caller may point fd 0 elsewhere (e.g. at the terminal).
+ * - source_walk reads each directory fully, closes it, sorts the names with
+ *   strcmp and then visits them depth first, so the order never depends on
+ *   readdir and at most one directory stream is open at a time.
+ */
+#ifndef _DEFAULT_SOURCE
+#define _DEFAULT_SOURCE
+#endif
+#ifndef _POSIX_C_SOURCE
+#define _POSIX_C_SOURCE 200809L
+#endif
+
+#include "source.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#define ZLIB_CONST
+#include <zlib.h>
+
+#define SOURCE_BUF (1024 * 1024)	/* decoded line buffer */
+#define SOURCE_INBUF (256 * 1024)	/* compressed input buffer */
+#define SOURCE_SNIFF 4096		/* bytes looked at by source_sniff */
+
+_Static_assert(SOURCE_BUF > SOURCE_LINE_MAX + 2,
+    "the line buffer must hold a whole maximal line and its CR LF");
+_Static_assert(SOURCE_INBUF <= SOURCE_BUF,
+    "the first read must fit the compressed-input buffer");
+
+enum { MODE_UNKNOWN, MODE_PLAIN, MODE_GZIP };
+enum { FILL_DATA, FILL_EOF, FILL_AGAIN, FILL_ERROR };
+
+struct source {
+	int fd;			/* -1 for memory sources */
+	int mode;		/* MODE_*: known after the first bytes */
+	int failed;		/* an error is latched, message in err */
+	int skipping;		/* dropping the rest of a too-long line */
+	int between;		/* gzip: a member ended, next not begun */
+	int raw_eof;		/* gzip: compressed input is exhausted */
+	int zinit;		/* zs was set up with inflateInit2 */
+	char *buf;		/* owned line buffer (NULL: plain memory) */
+	const char *data;	/* buf, or the caller's plain memory */
+	size_t cap;		/* size of buf */
+	size_t start, end;	/* live data in data[start, end) */
+	size_t scanned;		/* data[start, start+scanned) has no \n */
+	unsigned char *in;	/* compressed input buffer (gzip fd) */
+	const unsigned char *mem;	/* gzip memory: input not yet given */
+	size_t mem_left;		/* to inflate, in uInt-sized pieces */
+	z_stream zs;
+	uint64_t lineno;
+	uint64_t bytes;		/* compressed bytes read */
+	char *name;
+	char err[256];
+};
+
+/* Latch an error with a printf-style message. */
+static void
+set_error(struct source *src, const char *fmt, const char *arg)
+{
+	src->failed = 1;
+	snprintf(src->err, sizeof src->err, fmt, arg);
+}
+
+/* Allocate a source with its name; fd and mode are set by the caller. */
+static struct source *
+source_new(const char *name, const char *fallback)
+{
+	struct source *src = calloc(1, sizeof *src);
+
+	if (src == NULL)
+		return NULL;
+	if (name == NULL)
+		name = fallback;
+	else if (strcmp(name, "-") == 0)
+		name = "(stdin)";
+	src->name = strdup(name);
+	if (src->name == NULL) {
+		free(src);
+		return NULL;
+	}
+	src->fd = -1;
+	return src;
+}
+
+/* Set up inflate for a gzip stream (multi-member handled by the caller). */
+static int
+gzip_init(struct source *src)
+{
+	if (inflateInit2(&src->zs, 16 + MAX_WBITS) != Z_OK)
+		return -1;
+	src->zinit = 1;
+	src->mode = MODE_GZIP;
+	return 0;
+}
+
+/* Wrap an open descriptor (taken over: closed by source_close). */
+struct source *
+source_open_fd(int fd, const char *name)
+{
+	char fallback[32];
+	struct source *src;
+
+	snprintf(fallback, sizeof fallback, "(fd %d)", fd);
+	src = source_new(name, fallback);
+	if (src != NULL) {
+		src->cap = SOURCE_BUF;
+		src->buf = malloc(src->cap);
+	}
+	if (src == NULL || src->buf == NULL) {
+		if (src != NULL) {
+			free(src->name);
+			free(src);
+		}
+		if (fd >= 0)
+			close(fd);
+		return NULL;
+	}
+	src->data = src->buf;
+	src->fd = fd;
+	src->mode = MODE_UNKNOWN;
+	return src;
+}
+
+/* Wrap a memory buffer (not copied; must outlive the source). */
+struct source *
+source_open_mem(const void *buf, size_t len, const char *name)
+{
+	const unsigned char *p = buf;
+	struct source *src = source_new(name, "(memory)");
+
+	if (src == NULL)
+		return NULL;
+	src->bytes = len;
+	if (len >= 2 && p[0] == 0x1f && p[1] == 0x8b) {
+		src->cap = SOURCE_BUF;
+		src->buf = malloc(src->cap);
+		if (src->buf == NULL || gzip_init(src) < 0) {
+			source_close(src);
+			return NULL;
+		}
+		src->data = src->buf;
+		src->mem = p;
+		src->mem_left = len;
+		return src;
+	}
+	src->mode = MODE_PLAIN;
+	src->data = len ? buf : "";
+	src->end = len;
+	return src;
+}
+
+/* Write "cannot open NAME: reason" into err when there is room. */
+static void
+open_error(char *err, size_t errlen, const char *path, int errnum)
+{
+	if (err != NULL && errlen > 0)
+		snprintf(err, errlen, "cannot open %s: %s",
+		    strcmp(path, "-") == 0 ? "(stdin)" : path,
+		    strerror(errnum));
+}
+
+/* Open a file, or stdin for "-"; NULL with a message in err on failure. */
+struct source *
+source_open(const char *path, char *err, size_t errlen)
+{
+	struct source *src;
+	struct stat sb;
+	int fd;
+
+	if (strcmp(path, "-") == 0)
+		fd = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0);
+	else
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		open_error(err, errlen, path, errno);
+		return NULL;
+	}
+	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		close(fd);
+		open_error(err, errlen, path, EISDIR);
+		return NULL;
+	}
+	src = source_open_fd(fd, path);
+	if (src == NULL)
+		open_error(err, errlen, path, ENOMEM);
+	return src;
+}
+
+/* read(2) retried on EINTR; counts bytes, returns -1 with errno set. */
+static ssize_t
+raw_read(struct source *src, void *p, size_t n)
+{
+	ssize_t r;
+
+	do
+		r = read(src->fd, p, n);
+	while (r < 0 && errno == EINTR);
+	if (r > 0)
+		src->bytes += (uint64_t)r;
+	return r;
+}
+
+/* Map a failed raw_read to FILL_AGAIN or a latched FILL_ERROR. */
+static int
+read_failed(struct source *src)
+{
+	if (errno == EAGAIN || errno == EWOULDBLOCK)
+		return FILL_AGAIN;
+	set_error(src, "read error: %s", strerror(errno));
+	return FILL_ERROR;
+}
+
+/* Read the first bytes of a descriptor and decide plain or gzip. */
+static int
+detect(struct source *src)
+{
+	ssize_t r;
+
+	while (src->end < 2) {
+		r = raw_read(src, src->buf + src->end, SOURCE_INBUF - src->end);
+		if (r < 0)
+			return read_failed(src);
+		if (r == 0)
+			break;
+		src->end += (size_t)r;
+		if ((unsigned char)src->buf[0] != 0x1f)
+			break;
+	}
+	if (src->end >= 2 && (unsigned char)src->buf[0] == 0x1f &&
+	    (unsigned char)src->buf[1] == 0x8b) {
+		src->in = malloc(SOURCE_INBUF);
+		if (src->in == NULL || gzip_init(src) < 0) {
+			set_error(src, "%s", "out of memory");
+			return FILL_ERROR;
+		}
+		memcpy(src->in, src->buf, src->end);
+		src->zs.next_in = src->in;
+		src->zs.avail_in = (uInt)src->end;
+		src->start = src->end = 0;
+		return FILL_DATA;
+	}
+	if (src->end == 0)
+		return FILL_EOF;	/* still unknown: a file may grow */
+	src->mode = MODE_PLAIN;
+	return FILL_DATA;
+}
+
+/* Get more compressed input into zs; FILL_DATA, or EOF/AGAIN/ERROR. */
+static int
+gzip_input(struct source *src)
+{
+	ssize_t r;
+
+	if (src->fd < 0) {
+		if (src->mem_left == 0) {
+			src->raw_eof = 1;
+			return FILL_EOF;
+		}
+		src->zs.next_in = src->mem;
+		src->zs.avail_in = src->mem_left > UINT_MAX ?
+		    UINT_MAX : (uInt)src->mem_left;
+		src->mem += src->zs.avail_in;
+		src->mem_left -= src->zs.avail_in;
+		return FILL_DATA;
+	}
+	if (src->raw_eof)
+		return FILL_EOF;
+	r = raw_read(src, src->in, SOURCE_INBUF);
+	if (r < 0)
+		return read_failed(src);
+	if (r == 0) {
+		src->raw_eof = 1;
+		return FILL_EOF;
+	}
+	src->zs.next_in = src->in;
+	src->zs.avail_in = (uInt)r;
+	return FILL_DATA;
+}
+
+/* Inflate into buf[end, cap) until some output appears or input ends. */
+static int
+gzip_fill(struct source *src)
+{
+	size_t before;
+	int ret, r;
+
+	for (;;) {
+		if (src->between) {
+			while (src->zs.avail_in > 0 && *src->zs.next_in == 0) {
+				src->zs.next_in++;
+				src->zs.avail_in--;
+			}
+			if (src->zs.avail_in == 0) {
+				r = gzip_input(src);
+				if (r != FILL_DATA)
+					return r;
+				continue;
+			}
+			inflateReset(&src->zs);
+			src->between = 0;
+		}
+		before = src->end;
+		src->zs.next_out = (unsigned char *)src->buf + src->end;
+		src->zs.avail_out = (uInt)(src->cap - src->end);
+		ret = inflate(&src->zs, Z_NO_FLUSH);
+		src->end = src->cap - src->zs.avail_out;
+		if (ret == Z_STREAM_END) {
+			src->between = 1;
+		} else if (ret != Z_OK && ret != Z_BUF_ERROR) {
+			set_error(src, "corrupt gzip data: %s",
+			    src->zs.msg ? src->zs.msg : zError(ret));
+			return src->end > before ? FILL_DATA : FILL_ERROR;
+		}
+		if (src->end > before)
+			return FILL_DATA;
+		if (src->between)
+			continue;
+		if (src->zs.avail_in == 0) {
+			r = gzip_input(src);
+			if (r == FILL_EOF) {
+				set_error(src, "%s", "truncated gzip stream");
+				return FILL_ERROR;
+			}
+			if (r != FILL_DATA)
+				return r;
+		} else if (ret == Z_BUF_ERROR) {
+			set_error(src, "corrupt gzip data: %s",
+			    "inflate made no progress");
+			return FILL_ERROR;
+		}
+	}
+}
+
+/* Make room and append decoded data at end; returns a FILL_* code. */
+static int
+fill(struct source *src)
+{
+	ssize_t r;
+
+	if (src->failed)
+		return FILL_ERROR;
+	if (src->buf == NULL)
+		return FILL_EOF;	/* plain memory: all data is there */
+	if (src->start > 0) {
+		memmove(src->buf, src->buf + src->start,
+		    src->end - src->start);
+		src->end -= src->start;
+		src->start = 0;
+	}
+	if (src->mode == MODE_UNKNOWN) {
+		r = detect(src);
+		if (r != FILL_DATA || src->mode == MODE_PLAIN)
+			return (int)r;
+	}
+	if (src->mode == MODE_GZIP)
+		return gzip_fill(src);
+	r = raw_read(src, src->buf + src->end, src->cap - src->end);
+	if (r < 0)
+		return read_failed(src);
+	if (r == 0)
+		return FILL_EOF;
+	src->end += (size_t)r;
+	return FILL_DATA;
+}
+
+/* Fill in a line from data[start, start+len) and count it. */
+static int
+emit(struct source *src, struct source_line *line, size_t len)
+{
+	const char *p = src->data + src->start;
+
+	if (len > 0 && p[len - 1] == '\r')
+		len--;
+	line->p = p;
+	line->too_long = len > SOURCE_LINE_MAX;
+	line->len = line->too_long ? SOURCE_LINE_MAX : len;
+	line->lineno = ++src->lineno;
+	return SOURCE_LINE;
+}
+
+/* Return the next line; see the SOURCE_* results. */
+int
+source_next(struct source *src, struct source_line *line)
+{
+	const char *nl;
+	size_t avail;
+	int r;
+
+	for (;;) {
+		if (src->skipping) {
+			nl = memchr(src->data + src->start, '\n',
+			    src->end - src->start);
+			if (nl != NULL) {
+				src->start = (size_t)(nl - src->data) + 1;
+				src->skipping = 0;
+			} else {
+				src->start = src->end;
+			}
+			src->scanned = 0;
+		}
+		if (!src->skipping) {
+			avail = src->end - src->start;
+			nl = memchr(src->data + src->start + src->scanned,
+			    '\n', avail - src->scanned);
+			if (nl != NULL) {
+				avail = (size_t)(nl - (src->data + src->start));
+				r = emit(src, line, avail);
+				src->start += avail + 1;
+				src->scanned = 0;
+				return r;
+			}
+			src->scanned = avail;
+			if (avail > SOURCE_LINE_MAX + 1) {
+				r = emit(src, line, avail);
+				src->start = src->end;
+				src->scanned = 0;
+				src->skipping = 1;
+				return r;
+			}
+		}
+		r = fill(src);
+		if (r == FILL_DATA)
+			continue;
+		if (r == FILL_AGAIN)
+			return SOURCE_AGAIN;
+		if (!src->skipping && src->end > src->start) {
+			r = emit(src, line, src->end - src->start);
+			src->start = src->end;
+			src->scanned = 0;
+			return r;
+		}
+		return src->failed ? SOURCE_ERROR : SOURCE_EOF;
+	}
+}
+
+/* Length of the valid UTF-8 sequence at p (n bytes left), or 0. */
+static size_t
+utf8_len(const unsigned char *p, size_t n)
+{
+	size_t len, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf)
+		len = 2;
+	else if (p[0] >= 0xe0 && p[0] <= 0xef)
+		len = 3;
+	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	for (i = 1; i < len; i++) {
+		if (i >= n)
+			return n;	/* cut by the sniff window: allow */
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	}
+	return len;
+}
+
+/* 1 when the bytes hold a NUL or more than 30% non-text bytes. */
+static int
+looks_binary(const unsigned char *p, size_t n)
+{
+	size_t i = 0, odd = 0, k;
+
+	if (memchr(p, 0, n) != NULL)
+		return 1;
+	while (i < n) {
+		if (p[i] >= 0x80) {
+			k = utf8_len(p + i, n - i);
+			if (k == 0) {
+				odd++;
+				k = 1;
+			}
+			i += k;
+			continue;
+		}
+		if ((p[i] < 0x20 && p[i] != '\t' && p[i] != '\n' &&
+		    p[i] != '\r' && p[i] != '\f' && p[i] != '\v' &&
+		    p[i] != 0x1b) || p[i] == 0x7f)
+			odd++;
+		i++;
+	}
+	return odd * 10 > n * 3;
+}
+
+/* Sniff whether the start of the stream looks like a flow log. */
+int
+source_sniff(struct source *src, const char **why)
+{
+	const unsigned char *p;
+	size_t n;
+
+	if (why != NULL)
+		*why = NULL;
+	while (src->end - src->start < SOURCE_SNIFF && fill(src) == FILL_DATA)
+		;
+	p = (const unsigned char *)src->data + src->start;
+	n = src->end - src->start;
+	if (n > SOURCE_SNIFF)
+		n = SOURCE_SNIFF;
+	if (n >= 4 && memcmp(p, "PAR1", 4) == 0) {
+		if (why != NULL)
+			*why = "Parquet file (not supported; use plain-text "
+			    "flow logs)";
+		return 0;
+	}
+	if (n > 0 && looks_binary(p, n)) {
+		if (why != NULL)
+			*why = "binary data";
+		return 0;
+	}
+	return 1;
+}
+
+/* The last error message (read error, truncated gzip), or NULL. */
+const char *
+source_error(const struct source *src)
+{
+	return src->failed ? src->err : NULL;
+}
+
+/* The name the source was opened with ("-" shows as "(stdin)"). */
+const char *
+source_name(const struct source *src)
+{
+	return src->name;
+}
+
+/* 1 when the stream is gzip-compressed. */
+int
+source_is_gzip(const struct source *src)
+{
+	return src->mode == MODE_GZIP;
+}
+
+/* Bytes read from the underlying file or pipe so far (compressed). */
+uint64_t
+source_bytes_read(const struct source *src)
+{
+	return src->bytes;
+}
+
+/* The underlying descriptor (-1 for memory sources), for poll(2). */
+int
+source_fd(const struct source *src)
+{
+	return src->fd;
+}
+
+/* Close the source and free it. */
+void
+source_close(struct source *src)
+{
+	if (src == NULL)
+		return;
+	if (src->zinit)
+		inflateEnd(&src->zs);
+	if (src->fd >= 0)
+		close(src->fd);
+	free(src->in);
+	free(src->buf);
+	free(src->name);
+	free(src);
+}
+
+/* qsort comparator: names in strcmp byte order. */
+static int
+name_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* dir + "/" + name, without doubling a trailing slash; NULL if no memory. */
+static char *
+path_join(const char *dir, const char *name)
+{
+	size_t dl = strlen(dir), nl = strlen(name);
+	int slash = dl > 0 && dir[dl - 1] != '/';
+	char *p = malloc(dl + slash + nl + 1);
+
+	if (p == NULL)
+		return NULL;
+	memcpy(p, dir, dl);
+	if (slash)
+		p[dl] = '/';
+	memcpy(p + dl + slash, name, nl + 1);
+	return p;
+}
+
+/* Free a list of n names. */
+static void
+free_names(char **names, size_t n)
+{
+	while (n > 0)
+		free(names[--n]);
+	free(names);
+}
+
+/* Read the names of one directory (without . and ..); -1 with errno. */
+static int
+read_names(const char *dir, char ***out, size_t *count)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **names = NULL, **grown;
+	size_t n = 0, cap = 0;
+	int saved;
+
+	if (d == NULL)
+		return -1;
+	for (;;) {
+		errno = 0;
+		de = readdir(d);
+		if (de == NULL)
+			break;
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			grown = realloc(names, cap * sizeof *names);
+			if (grown == NULL) {
+				errno = ENOMEM;
+				break;
+			}
+			names = grown;
+		}
+		names[n] = strdup(de->d_name);
+		if (names[n] == NULL) {
+			errno = ENOMEM;
+			break;
+		}
+		n++;
+	}
+	saved = errno;
+	closedir(d);
+	if (saved != 0) {
+		free_names(names, n);
+		errno = saved;
+		return -1;
+	}
+	if (n > 1)
+		qsort(names, n, sizeof *names, name_cmp);
+	*out = names;
+	*count = n;
+	return 0;
+}
+
+/* Walk one directory depth first; -1 when it cannot be read. */
+static int
+walk_dir(const char *dir, int (*fn)(void *ctx, const char *path),
+    void (*err_fn)(void *ctx, const char *path, const char *msg),
+    void *ctx, int *stop)
+{
+	char **names;
+	size_t n, i;
+	struct stat sb;
+	char *path;
+	int is_file;
+
+	if (read_names(dir, &names, &n) < 0) {
+		if (err_fn != NULL)
+			err_fn(ctx, dir, strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < n && !*stop; i++) {
+		path = path_join(dir, names[i]);
+		if (path == NULL) {
+			if (err_fn != NULL)
+				err_fn(ctx, dir, strerror(ENOMEM));
+			break;
+		}
+		if (lstat(path, &sb) < 0) {
+			free(path);	/* vanished since readdir */
+			continue;
+		}
+		if (S_ISDIR(sb.st_mode)) {
+			walk_dir(path, fn, err_fn, ctx, stop);
+			free(path);
+			continue;
+		}
+		is_file = S_ISREG(sb.st_mode) ||
+		    (S_ISLNK(sb.st_mode) && stat(path, &sb) == 0 &&
+		    S_ISREG(sb.st_mode));
+		if (is_file && fn(ctx, path) != 0)
+			*stop = 1;
+		free(path);
+	}
+	free_names(names, n);
+	return 0;
+}
+
+/* Call fn for every regular file below dir, recursively, in name order. */
+int
+source_walk(const char *dir,
+    int (*fn)(void *ctx, const char *path),
+    void (*err_fn)(void *ctx, const char *path, const char *msg),
+    void *ctx)
+{
+	int stop = 0;
+
+	return walk_dir(dir, fn, err_fn, ctx, &stop);
+}

@@ -1,0 +1,125 @@
+#!/bin/bash
+# End-to-end tests of the vpctop binary in batch mode: generation, every
+# source kind, every output, round trips, bad input and exit codes.
+# Prints TAP.
+set -u
+bin=${VPCTOP_BIN:-./vpctop}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+n=0
+fails=0
+
+# Record one test result: ok NAME when the command status is 0.
+check() {
+	local name=$1; shift
+	n=$((n + 1))
+	if "$@"; then
+		echo "ok $n - $name"
+	else
+		echo "not ok $n - $name"
+		fails=$((fails + 1))
+	fi
+}
+
+# Succeed when the command fails.
+not() {
+	! "$@"
+}
+
+# Print the value of a --stats line ("  records     42" -> 42).
+stat() {
+	awk -v k="$1" '$1 == k { print $2; exit }' "$2"
+}
+
+"$bin" --help >"$tmp/help"
+check "--help exits 0 and lists the options" \
+	grep -q -- '--generate=N' "$tmp/help"
+
+"$bin" --generate=2000 --seed=3 >"$tmp/a.log"
+"$bin" --generate=2000 --seed=3 >"$tmp/b.log"
+"$bin" --generate=2000 --seed=4 >"$tmp/c.log"
+check "same seed gives the same bytes" cmp -s "$tmp/a.log" "$tmp/b.log"
+check "another seed gives other bytes" not cmp -s "$tmp/a.log" "$tmp/c.log"
+check "generate writes a header and N records" \
+	test "$(wc -l <"$tmp/a.log")" -eq 2001
+check "generated default is v5 with a header" \
+	test "$(head -1 "$tmp/a.log" | wc -w)" -eq 29
+
+"$bin" -b -o none --stats "$tmp/a.log" 2>"$tmp/st"
+check "batch reads every generated record" \
+	test "$(stat records "$tmp/st")" = 2000
+check "no generated line is rejected" test "$(stat rejected "$tmp/st")" = 0
+
+"$bin" -b "$tmp/a.log" >"$tmp/a.out"
+check "text output of v5 text is the same text" cmp -s "$tmp/a.log" "$tmp/a.out"
+
+"$bin" -b -o csv "$tmp/a.log" >"$tmp/a.csv"
+check "csv starts with a header row of AWS names" \
+	grep -q '^version,account-id,interface-id,srcaddr' "$tmp/a.csv"
+"$bin" -b "$tmp/a.csv" >"$tmp/a.csv.out"
+check "csv reads back to the same records" cmp -s "$tmp/a.log" "$tmp/a.csv.out"
+
+"$bin" -b -o json "$tmp/a.log" >"$tmp/a.json"
+check "json has one object per record" \
+	test "$(grep -c '^{"version":5,"account-id":"' "$tmp/a.json")" -eq 2000
+sed 's/.*/{"message": "&"}/' "$tmp/a.log" | tail -n +2 >"$tmp/msg.json"
+"$bin" -b -F v5 "$tmp/msg.json" | tail -n +2 >"$tmp/msg.out"
+check "json message lines unwrap to the records" \
+	cmp -s "$tmp/msg.out" <(tail -n +2 "$tmp/a.log")
+
+"$bin" --generate=500 --seed=9 -F v2 >"$tmp/v2.log"
+gzip -c "$tmp/v2.log" >"$tmp/v2.log.gz"
+"$bin" -b "$tmp/v2.log.gz" >"$tmp/gz.out"
+check "gzip is read by magic bytes" cmp -s "$tmp/v2.log" "$tmp/gz.out"
+cp "$tmp/v2.log.gz" "$tmp/v2-renamed.txt"
+"$bin" -b -o none --stats "$tmp/v2-renamed.txt" 2>"$tmp/st"
+check "gzip without a .gz name" test "$(stat records "$tmp/st")" = 500
+cat "$tmp/v2.log.gz" "$tmp/v2.log.gz" >"$tmp/multi.gz"
+"$bin" -b -o none --stats "$tmp/multi.gz" 2>"$tmp/st"
+check "multi-member gzip reads both members" test "$(stat records "$tmp/st")" = 1000
+check "the second member's header is a header" test "$(stat headers "$tmp/st")" = 2
+head -c 3000 "$tmp/v2.log.gz" >"$tmp/cut.gz"
+"$bin" -b -o none --stats "$tmp/cut.gz" 2>"$tmp/st"
+rc=$?
+check "truncated gzip exits 1" test $rc = 1
+check "truncated gzip is reported by name" grep -q 'cut.gz: .*truncated' "$tmp/st"
+check "records before the cut are kept" test "$(stat records "$tmp/st")" -gt 10
+
+cat "$tmp/v2.log" | "$bin" -b -o none --stats 2>"$tmp/st"
+check "stdin is read when no source is given" test "$(stat records "$tmp/st")" = 500
+gzip -c "$tmp/v2.log" | "$bin" -b -o none --stats - 2>"$tmp/st"
+check "gzip on stdin" test "$(stat records "$tmp/st")" = 500
+
+mkdir -p "$tmp/s3/AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/01/01" "$tmp/s3/b"
+d=$tmp/s3/AWSLogs/123456789012/vpcflowlogs/us-east-1/2026/01/01
+cp "$tmp/v2.log.gz" "$d/123456789012_vpcflowlogs_us-east-1_fl-1_20260101T0000Z_a.log.gz"
+cp "$tmp/a.log" "$tmp/s3/b/x.log"
+printf 'PAR1\0\0\0binary' >"$tmp/s3/b/y.log.parquet"
+printf 'This folder holds flow logs.\n' >"$tmp/s3/README"
+"$bin" -b -o none --stats "$tmp/s3" 2>"$tmp/st"
+rc=$?
+check "a directory is read recursively" test "$(stat records "$tmp/st")" = 2500
+check "files that are not logs are skipped and reported" \
+	test "$(grep -c '^vpctop: skipped' "$tmp/st")" = 2
+check "skipped files leave exit status 0" test $rc = 0
+
+"$bin" -b -o none --stats "$tmp/nonexistent.log" "$tmp/v2.log" 2>"$tmp/st"
+rc=$?
+check "a missing file exits 1" test $rc = 1
+check "a missing file is named" grep -q 'nonexistent.log' "$tmp/st"
+check "the other sources still load" test "$(stat records "$tmp/st")" = 500
+
+{ head -3 "$tmp/v2.log"; echo "2 123 eni-1 1.2.3.4 5.6.7.8 1 99999 6 1 1 1 2 ACCEPT OK";
+  echo "bogus!"; printf '2 1\001 x\n'; tail -n +4 "$tmp/v2.log"; } >"$tmp/bad.log"
+"$bin" -b -o none --stats "$tmp/bad.log" 2>"$tmp/st"
+check "bad lines are counted and the rest read" \
+	test "$(stat records "$tmp/st")/$(stat rejected "$tmp/st")" = 500/3
+check "a rejected line is shown with its source, line and field" \
+	grep -q "bad.log:4 field 7 (dstport)" "$tmp/st"
+
+"$bin" -b -F v99 "$tmp/v2.log" 2>"$tmp/err" >/dev/null
+rc=$?
+check "a bad --format is a usage error" test $rc = 2
+
+echo "1..$n"
+exit $((fails > 0))

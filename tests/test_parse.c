@@ -1,0 +1,317 @@
+/*
+ * test_parse.c - every field type's accepted and rejected values, the
+ * tokenizer, and whole lines in the documented shapes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "flow.h"
+#include "format.h"
+#include "parse.h"
+
+struct value_case {
+	int field;
+	const char *text;
+	enum parse_reason want;
+	uint64_t u;		/* expected number (numeric and enum types) */
+	const char *back;	/* expected text form, NULL: same as text */
+};
+
+static const struct value_case value_cases[] = {
+	/* ports */
+	{ F_SRCPORT, "0", PARSE_OK, 0, NULL },
+	{ F_SRCPORT, "22", PARSE_OK, 22, NULL },
+	{ F_DSTPORT, "65535", PARSE_OK, 65535, NULL },
+	{ F_DSTPORT, "65536", PARSE_BAD_PORT, 0, NULL },
+	{ F_DSTPORT, "123456", PARSE_BAD_PORT, 0, NULL },
+	{ F_DSTPORT, "-1", PARSE_BAD_PORT, 0, NULL },
+	{ F_DSTPORT, "80a", PARSE_BAD_PORT, 0, NULL },
+	{ F_DSTPORT, "", PARSE_BAD_PORT, 0, NULL },
+	{ F_DSTPORT, "+80", PARSE_BAD_PORT, 0, NULL },
+	/* small integers with ranges */
+	{ F_PROTOCOL, "6", PARSE_OK, 6, NULL },
+	{ F_PROTOCOL, "255", PARSE_OK, 255, NULL },
+	{ F_PROTOCOL, "256", PARSE_BAD_NUMBER, 0, NULL },
+	{ F_PROTOCOL, "tcp", PARSE_BAD_NUMBER, 0, NULL },
+	{ F_VERSION, "11", PARSE_OK, 11, NULL },
+	{ F_TCP_FLAGS, "19", PARSE_OK, 19, NULL },
+	{ F_TCP_FLAGS, "0", PARSE_OK, 0, NULL },
+	{ F_TCP_FLAGS, "256", PARSE_BAD_NUMBER, 0, NULL },
+	{ F_TRAFFIC_PATH, "1", PARSE_OK, 1, NULL },
+	{ F_TRAFFIC_PATH, "8", PARSE_OK, 8, NULL },
+	{ F_TRAFFIC_PATH, "0", PARSE_BAD_NUMBER, 0, NULL },
+	{ F_TRAFFIC_PATH, "9", PARSE_BAD_NUMBER, 0, NULL },
+	{ F_ENCRYPTION_STATUS, "3", PARSE_OK, 3, NULL },
+	{ F_ENCRYPTION_STATUS, "4", PARSE_BAD_NUMBER, 0, NULL },
+	/* 64-bit counters */
+	{ F_BYTES, "0", PARSE_OK, 0, NULL },
+	{ F_BYTES, "23294588", PARSE_OK, 23294588, NULL },
+	{ F_BYTES, "18446744073709551615", PARSE_OK, UINT64_MAX, NULL },
+	{ F_BYTES, "18446744073709551616", PARSE_BAD_NUMBER, 0, NULL },
+	{ F_BYTES, "99999999999999999999", PARSE_BAD_NUMBER, 0, NULL },
+	{ F_BYTES, "100000000000000000000", PARSE_BAD_NUMBER, 0, NULL },
+	{ F_PACKETS, "1.5", PARSE_BAD_NUMBER, 0, NULL },
+	{ F_PACKETS_LOST_MTU_EXCEEDED, "16", PARSE_OK, 16, NULL },
+	/* times: seconds, and milliseconds above 2^31 - 1 */
+	{ F_START, "1418530010", PARSE_OK, 1418530010, NULL },
+	{ F_START, "164000066", PARSE_OK, 164000066, NULL },
+	{ F_START, "2147483647", PARSE_OK, 2147483647, NULL },
+	{ F_START, "1418530010123", PARSE_OK, 1418530010, "1418530010" },
+	{ F_END, "2147483648", PARSE_OK, 2147483, "2147483" },
+	{ F_END, "1418530070x", PARSE_BAD_NUMBER, 0, NULL },
+	/* enums */
+	{ F_ACTION, "ACCEPT", PARSE_OK, ACTION_ACCEPT, NULL },
+	{ F_ACTION, "REJECT", PARSE_OK, ACTION_REJECT, NULL },
+	{ F_ACTION, "accept", PARSE_OK, ACTION_ACCEPT, "ACCEPT" },
+	{ F_ACTION, "DENY", PARSE_BAD_ENUM, 0, NULL },
+	{ F_LOG_STATUS, "OK", PARSE_OK, STATUS_OK, NULL },
+	{ F_LOG_STATUS, "NODATA", PARSE_OK, STATUS_NODATA, NULL },
+	{ F_LOG_STATUS, "SKIPDATA", PARSE_OK, STATUS_SKIPDATA, NULL },
+	{ F_LOG_STATUS, "SKIP", PARSE_BAD_ENUM, 0, NULL },
+	{ F_TYPE, "IPv4", PARSE_OK, TYPE_IPV4, NULL },
+	{ F_TYPE, "EFA", PARSE_OK, TYPE_EFA, NULL },
+	{ F_TYPE, "IPv5", PARSE_BAD_ENUM, 0, NULL },
+	{ F_FLOW_DIRECTION, "ingress", PARSE_OK, DIR_INGRESS, NULL },
+	{ F_FLOW_DIRECTION, "egress", PARSE_OK, DIR_EGRESS, NULL },
+	{ F_FLOW_DIRECTION, "inbound", PARSE_BAD_ENUM, 0, NULL },
+	{ F_SUBLOCATION_TYPE, "localzone", PARSE_OK, 3, NULL },
+	{ F_SUBLOCATION_TYPE, "region", PARSE_BAD_ENUM, 0, NULL },
+	/* addresses */
+	{ F_SRCADDR, "172.31.16.139", PARSE_OK, 0, NULL },
+	{ F_SRCADDR, "0.0.0.0", PARSE_OK, 0, NULL },
+	{ F_SRCADDR, "255.255.255.255", PARSE_OK, 0, NULL },
+	{ F_SRCADDR, "256.1.1.1", PARSE_BAD_ADDRESS, 0, NULL },
+	{ F_SRCADDR, "1.2.3", PARSE_BAD_ADDRESS, 0, NULL },
+	{ F_SRCADDR, "1.2.3.4.5", PARSE_BAD_ADDRESS, 0, NULL },
+	{ F_SRCADDR, "01.2.3.4", PARSE_BAD_ADDRESS, 0, NULL },
+	{ F_SRCADDR, "1..3.4", PARSE_BAD_ADDRESS, 0, NULL },
+	{ F_SRCADDR, "eni-123", PARSE_BAD_ADDRESS, 0, NULL },
+	{ F_DSTADDR, "2001:db8:1234:a100:8d6e:3477:df66:f105", PARSE_OK, 0, NULL },
+	{ F_DSTADDR, "2a02:cf40::", PARSE_OK, 0, NULL },
+	{ F_DSTADDR, "::", PARSE_OK, 0, NULL },
+	{ F_DSTADDR, "::1", PARSE_OK, 0, NULL },
+	{ F_DSTADDR, "2001:0db8:0000:0000:0000:0000:0000:0001", PARSE_OK, 0,
+	  "2001:db8::1" },
+	{ F_DSTADDR, "2001:DB8::A", PARSE_OK, 0, "2001:db8::a" },
+	{ F_DSTADDR, "::ffff:10.0.0.1", PARSE_OK, 0, "10.0.0.1" },
+	{ F_DSTADDR, "64:ff9b::192.0.2.33", PARSE_OK, 0, "64:ff9b::c000:221" },
+	{ F_DSTADDR, "2001:db8::1::2", PARSE_BAD_ADDRESS, 0, NULL },
+	{ F_DSTADDR, "2001:db8:g::1", PARSE_BAD_ADDRESS, 0, NULL },
+	{ F_DSTADDR, "fe80::1%eth0", PARSE_BAD_ADDRESS, 0, NULL },
+	{ F_DSTADDR, "1:2:3:4:5:6:7:8:9", PARSE_BAD_ADDRESS, 0, NULL },
+	{ F_PKT_SRCADDR, "10.0.0.220", PARSE_OK, 0, NULL },
+	/* symbols are kept as they are */
+	{ F_ACCOUNT_ID, "000000000000", PARSE_OK, 0, NULL },
+	{ F_ACCOUNT_ID, "unknown", PARSE_OK, 0, NULL },
+	{ F_ACCOUNT_ID, "64111117617", PARSE_OK, 0, NULL },
+	{ F_SUBNET_ID, "subnet-3fbc536e360c36ca\xd0\xb1", PARSE_OK, 0, NULL },
+	{ F_INSTANCE_TAG, "team%3Dpayments", PARSE_OK, 0, NULL },
+};
+
+/* Each value case parses to the expected reason, number and text. */
+static void
+test_values(void **state)
+{
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof value_cases / sizeof value_cases[0]; i++) {
+		const struct value_case *c = &value_cases[i];
+		struct flow f;
+		uint32_t flags = 0;
+		enum parse_reason r;
+		char buf[FLOW_VALUE_MAX];
+
+		flow_clear(&f);
+		r = parse_value(c->field, c->text, strlen(c->text),
+		    &f.v[c->field], &flags);
+		if (r != c->want)
+			fail_msg("%s '%s': got %s, want %s",
+			    field_name(c->field), c->text,
+			    parse_reason_name(r), parse_reason_name(c->want));
+		if (r != PARSE_OK)
+			continue;
+		flow_set(&f, c->field);
+		switch (field_table[c->field].type) {
+		case FT_SYMBOL: case FT_ADDR:
+			break;
+		default:
+			if (f.v[c->field].u != c->u)
+				fail_msg("%s '%s': value %llu, want %llu",
+				    field_name(c->field), c->text,
+				    (unsigned long long)f.v[c->field].u,
+				    (unsigned long long)c->u);
+		}
+		flow_value_text(&f, c->field, buf, sizeof buf);
+		assert_string_equal(buf, c->back ? c->back : c->text);
+		if (c->field == F_START || c->field == F_END)
+			assert_int_equal(flags != 0, c->back != NULL);
+	}
+}
+
+/* Tokens are split on runs of spaces and tabs. */
+static void
+test_tokenize(void **state)
+{
+	struct flow_str tok[8];
+	int nt;
+	const char *s = "  a\tbb   ccc  ";
+
+	(void)state;
+	assert_int_equal(parse_tokenize(s, strlen(s), tok, 8, &nt), 3);
+	assert_int_equal(nt, 0);
+	assert_int_equal(tok[0].len, 1);
+	assert_memory_equal(tok[1].p, "bb", 2);
+	assert_int_equal(tok[2].len, 3);
+	assert_int_equal(parse_tokenize("a b c d", 7, tok, 3, &nt), 4);
+	assert_int_equal(parse_tokenize("", 0, tok, 3, &nt), 0);
+	assert_int_equal(parse_tokenize("a\x01" "b", 3, tok, 3, &nt), 1);
+	assert_int_equal(nt, 1);
+	assert_int_equal(parse_tokenize("a\xff", 2, tok, 3, &nt), 1);
+	assert_int_equal(nt, 1);
+	assert_int_equal(parse_tokenize("a\xd0\xb1 b", 5, tok, 3, &nt), 2);
+	assert_int_equal(nt, 0);
+	/* overlong and surrogate encodings are not UTF-8 */
+	assert_int_equal(parse_tokenize("\xc0\xaf", 2, tok, 3, &nt), 1);
+	assert_int_equal(nt, 1);
+	assert_int_equal(parse_tokenize("\xed\xa0\x80", 3, tok, 3, &nt), 1);
+	assert_int_equal(nt, 1);
+	assert_int_equal(parse_tokenize("\xd0", 1, tok, 3, &nt), 1);
+	assert_int_equal(nt, 1);
+	assert_int_equal(parse_is_text("abc", 3), 1);
+	assert_int_equal(parse_is_text("a c", 3), 0);
+	assert_int_equal(parse_is_text("a\x7f", 2), 0);
+}
+
+/* The AWS default-format examples parse to the documented values. */
+static void
+test_v2_lines(void **state)
+{
+	static const char acc[] = "2 123456789010 eni-1235b8ca123456789 "
+	    "172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 "
+	    "1418530070 ACCEPT OK";
+	static const char nodata[] = "2 123456789010 eni-1235b8ca123456789 "
+	    "- - - - - - - 1431280876 1431280934 - NODATA";
+	struct parse_error err;
+	struct flow f;
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(parse_line(NULL, acc, strlen(acc), &f, &err), 0);
+	assert_int_equal(f.fmt->n, 14);
+	assert_int_equal(f.v[F_VERSION].u, 2);
+	assert_int_equal(f.v[F_ACCOUNT_ID].s.len, 12);
+	assert_memory_equal(f.v[F_ACCOUNT_ID].s.p, "123456789010", 12);
+	flow_value_text(&f, F_SRCADDR, buf, sizeof buf);
+	assert_string_equal(buf, "172.31.16.139");
+	assert_int_equal(f.v[F_DSTPORT].u, 22);
+	assert_int_equal(f.v[F_BYTES].u, 4249);
+	assert_int_equal(f.v[F_END].u, 1418530070);
+	assert_int_equal(f.v[F_ACTION].u, ACTION_ACCEPT);
+	assert_false(flow_has(&f, F_VPC_ID));
+
+	assert_int_equal(parse_line(NULL, nodata, strlen(nodata), &f, &err), 0);
+	assert_int_equal(f.v[F_LOG_STATUS].u, STATUS_NODATA);
+	assert_false(flow_has(&f, F_SRCADDR));
+	assert_false(flow_has(&f, F_BYTES));
+	assert_false(flow_has(&f, F_ACTION));
+	assert_true(flow_has(&f, F_START));
+	flow_value_text(&f, F_PACKETS, buf, sizeof buf);
+	assert_string_equal(buf, "-");
+}
+
+/* Wrong field counts and bad values say which field and token failed. */
+static void
+test_line_errors(void **state)
+{
+	static const char few[] = "2 123456789010 eni-1 1.2.3.4 5.6.7.8 1 2 6 "
+	    "20 4249 1418530010 1418530070 ACCEPT";
+	static const char many[] = "2 123456789010 eni-1 1.2.3.4 5.6.7.8 1 2 6 "
+	    "20 4249 1418530010 1418530070 ACCEPT OK #comment";
+	static const char badport[] = "2 123456789010 eni-1 1.2.3.4 5.6.7.8 1 "
+	    "99999 6 20 4249 1418530010 1418530070 ACCEPT OK";
+	struct parse_error err;
+	struct format v2;
+	struct flow f;
+
+	(void)state;
+	format_version(&v2, 2);
+	assert_int_equal(parse_line(&v2, few, strlen(few), &f, &err), -1);
+	assert_int_equal(err.reason, PARSE_TOO_FEW_FIELDS);
+	assert_int_equal(err.token, 13);
+	assert_int_equal(parse_line(&v2, many, strlen(many), &f, &err), -1);
+	assert_int_equal(err.reason, PARSE_TOO_MANY_FIELDS);
+	assert_int_equal(parse_line(NULL, many, strlen(many), &f, &err), -1);
+	assert_int_equal(err.reason, PARSE_NO_FORMAT);
+	assert_int_equal(parse_line(&v2, badport, strlen(badport), &f, &err), -1);
+	assert_int_equal(err.reason, PARSE_BAD_PORT);
+	assert_int_equal(err.field, F_DSTPORT);
+	assert_int_equal(err.token, 6);
+	assert_int_equal(parse_line(&v2, "2 1\x1b[31m", 8, &f, &err), -1);
+	assert_int_equal(err.reason, PARSE_NOT_TEXT);
+}
+
+/* The AWS TCP-flag example with its double space parses in its format. */
+static void
+test_custom_double_space(void **state)
+{
+	static const char spec[] = "version vpc-id subnet-id instance-id "
+	    "interface-id account-id type srcaddr dstaddr srcport dstport "
+	    "pkt-srcaddr pkt-dstaddr protocol bytes packets start end action "
+	    "tcp-flags log-status";
+	static const char line[] = "3 vpc-abcdefab012345678 "
+	    "subnet-aaaaaaaa012345678 i-01234567890123456 "
+	    "eni-1235b8ca123456789 123456789010 IPv4 10.0.0.62 52.213.180.42 "
+	    "5001 43638  10.0.0.62 52.213.180.42 6 967 14 1566933133 "
+	    "1566933193 ACCEPT 19 OK";
+	struct parse_error err;
+	struct format fmt;
+	struct flow f;
+	char e[64];
+
+	(void)state;
+	assert_int_equal(format_from_spec(spec, &fmt, e, sizeof e), 1);
+	assert_int_equal(parse_line(&fmt, line, strlen(line), &f, &err), 0);
+	assert_int_equal(f.v[F_SRCPORT].u, 5001);
+	assert_int_equal(f.v[F_DSTPORT].u, 43638);
+	assert_int_equal(f.v[F_BYTES].u, 967);
+	assert_int_equal(f.v[F_PACKETS].u, 14);
+	assert_int_equal(f.v[F_TCP_FLAGS].u, 19);
+	assert_int_equal(f.v[F_TYPE].u, TYPE_IPV4);
+	assert_memory_equal(f.v[F_VPC_ID].s.p, "vpc-abcdefab012345678", 21);
+}
+
+/* Reason names and texts exist for every reason. */
+static void
+test_reason_names(void **state)
+{
+	int r;
+
+	(void)state;
+	for (r = 0; r < PARSE_REASON_COUNT; r++) {
+		assert_non_null(parse_reason_name(r));
+		assert_non_null(parse_reason_text(r));
+		assert_string_not_equal(parse_reason_name(r), "?");
+	}
+	assert_string_equal(parse_reason_name(PARSE_BAD_PORT), "bad-port");
+	assert_string_equal(parse_reason_name(PARSE_REASON_COUNT), "?");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_values),
+		cmocka_unit_test(test_tokenize),
+		cmocka_unit_test(test_v2_lines),
+		cmocka_unit_test(test_line_errors),
+		cmocka_unit_test(test_custom_double_space),
+		cmocka_unit_test(test_reason_names),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

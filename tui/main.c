@@ -1,0 +1,317 @@
+/*
+ * main.c - vpctop's command line.
+ *
+ * Parses options, then runs one of the modes: --generate writes synthetic
+ * records, -b reads every source to its end and prints what it read.  The
+ * terminal UI lives beside this file; until a mode needs the terminal
+ * nothing here touches it.  Messages about sources go to stderr as they
+ * happen, prefixed with the program name, so a failing file never hides
+ * the others.
+ */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "field.h"
+#include "format.h"
+#include "gen.h"
+#include "ingest.h"
+#include "output.h"
+
+/* Exit status: a source could not be read; usage errors. */
+enum { EXIT_SOURCE = 1, EXIT_USAGE = 2 };
+
+/* Default start of generated event time: 2026-01-01T00:00:00Z. */
+#define GEN_EPOCH 1767225600
+
+struct options {
+	int batch;
+	int stats;
+	int output;
+	long long generate;
+	unsigned long long seed;
+	struct format fmt;
+	int has_fmt;
+	const char *fmt_spec;
+};
+
+static const char usage_text[] =
+"Usage: vpctop [OPTION]... [SOURCE]...\n"
+"Explore AWS VPC Flow Logs.  SOURCE is a FILE (plain or gzip), a DIR (read\n"
+"recursively, as an `aws s3 sync` copy lays it out), or - for stdin; with no\n"
+"SOURCE and stdin not a terminal, stdin is read.\n"
+"\n"
+"Modes:\n"
+"  -b, --batch            read every source to its end, print, exit\n"
+"      --generate=N       write N synthetic records (flow-log text), exit\n"
+"      --seed=S           seed for --generate (same seed, same bytes)\n"
+"\n"
+"Input:\n"
+"  -F, --format=SPEC      auto (default) | v2 .. v11 | tgw | \"field field ...\"\n"
+"                         | \"${field} ${field} ...\"; auto reads header lines\n"
+"                         and otherwise goes by the number of fields\n"
+"\n"
+"Output:\n"
+"  -o, --output=FMT       text (default) | csv | json | none\n"
+"      --stats            print ingest statistics on stderr: lines, records,\n"
+"                         rejects by reason with examples, formats seen\n"
+"\n"
+"  -h, --help             show this help and exit\n"
+"  -V, --version          show the version and exit\n"
+"\n"
+"Exit status: 0 when every source was read (rejected lines are counted, not\n"
+"fatal), 1 when a source could not be read, 2 for a usage error.\n"
+"See vpctop(1) for formats, envelopes and examples.\n";
+
+/* Print a usage error and exit. */
+static void __attribute__((noreturn, format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("vpctop: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'vpctop --help' for more information.\n", stderr);
+	exit(EXIT_USAGE);
+}
+
+/* Parse a whole non-negative decimal number or fail with a usage error. */
+static unsigned long long
+number_arg(const char *opt, const char *s)
+{
+	char *end;
+	unsigned long long v;
+
+	if (*s == '\0' || *s == '-')
+		usage_error("%s needs a non-negative number, not '%s'", opt, s);
+	v = strtoull(s, &end, 10);
+	if (*end != '\0')
+		usage_error("%s needs a non-negative number, not '%s'", opt, s);
+	return v;
+}
+
+/* Print a message about a source on stderr. */
+static void
+say(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "vpctop: %s\n", msg);
+}
+
+/* Hand a parsed record to the batch printer. */
+static void
+print_record(void *ctx, const struct flow *f)
+{
+	output_record(ctx, f);
+}
+
+/* Write the ingest statistics to fp. */
+static void
+print_stats(FILE *fp, const struct ingest_stats *st, double secs)
+{
+	char name[64];
+	unsigned i, k;
+
+	fprintf(fp, "vpctop: statistics\n");
+	fprintf(fp, "  sources     %u read, %u failed, %u skipped\n",
+	    st->sources_ok, st->sources_failed, st->files_skipped);
+	fprintf(fp, "  bytes       %llu read\n", (unsigned long long)st->bytes);
+	fprintf(fp, "  lines       %llu\n", (unsigned long long)st->lines);
+	fprintf(fp, "  records     %llu\n", (unsigned long long)st->records);
+	fprintf(fp, "  headers     %llu\n", (unsigned long long)st->headers);
+	fprintf(fp, "  blank       %llu\n", (unsigned long long)st->blank);
+	fprintf(fp, "  unwrapped   %llu (records from tail, JSON or CSV envelopes)\n",
+	    (unsigned long long)st->envelopes);
+	fprintf(fp, "  ms-times    %llu (records with start/end in milliseconds)\n",
+	    (unsigned long long)st->ms_times);
+	fprintf(fp, "  rejected    %llu\n", (unsigned long long)st->rejected);
+	for (i = 1; i < PARSE_REASON_COUNT; i++) {
+		if (st->rejects[i] == 0)
+			continue;
+		fprintf(fp, "    %-16s %llu  (%s)\n", parse_reason_name(i),
+		    (unsigned long long)st->rejects[i], parse_reason_text(i));
+		for (k = 0; k < INGEST_EXAMPLES_PER_REASON &&
+		    k < st->rejects[i]; k++) {
+			const struct ingest_example *ex = &st->examples[i][k];
+
+			fprintf(fp, "      %s:%llu", ex->source,
+			    (unsigned long long)ex->line);
+			if (ex->field >= 0)
+				fprintf(fp, " field %d (%s)", ex->token + 1,
+				    field_name(ex->field));
+			else if (ex->token >= 0)
+				fprintf(fp, " at field %d", ex->token + 1);
+			fprintf(fp, ": %s\n", ex->text);
+		}
+	}
+	fprintf(fp, "  formats     %u\n", st->nformats);
+	for (i = 0; i < st->nformats; i++) {
+		char hdr[2048];
+
+		format_to_string(&st->formats[i].fmt, hdr, sizeof hdr);
+		fprintf(fp, "    %-18s %llu records: %s\n",
+		    ingest_format_name(&st->formats[i].fmt, name, sizeof name),
+		    (unsigned long long)st->formats[i].records, hdr);
+	}
+	if (secs > 0)
+		fprintf(fp, "  time        %.3f s, %.0f records/s\n", secs,
+		    (double)st->records / secs);
+}
+
+/* Write opt->generate synthetic records to stdout. */
+static int
+run_generate(const struct options *opt)
+{
+	struct format v5;
+	const struct format *fmt = opt->has_fmt ? &opt->fmt : &v5;
+	struct output *o;
+	struct flow f;
+	struct gen *g;
+	long long i;
+
+	format_version(&v5, 5);
+	g = gen_new(opt->seed, GEN_EPOCH);
+	o = output_new(stdout, opt->output == OUTPUT_NONE ? OUTPUT_NONE :
+	    opt->output);
+	if (g == NULL || o == NULL) {
+		fprintf(stderr, "vpctop: out of memory\n");
+		return EXIT_FAILURE;
+	}
+	for (i = 0; i < opt->generate; i++) {
+		gen_next(g, &f);
+		f.fmt = fmt;
+		/* AWS writes the highest version among the format's fields. */
+		f.v[F_VERSION].u = fmt->version;
+		output_record(o, &f);
+	}
+	gen_free(g);
+	if (output_free(o) < 0) {
+		perror("vpctop: write error");
+		return EXIT_FAILURE;
+	}
+	return EXIT_SUCCESS;
+}
+
+/* Read every source to its end, print the records, report. */
+static int
+run_batch(const struct options *opt, char **sources, int nsources)
+{
+	static char outbuf[1 << 20];
+	struct timespec t0, t1;
+	struct output *o;
+	struct ingest *in;
+	int status = EXIT_SUCCESS, i;
+
+	/* Records show as they come on a terminal; a pipe gets big writes. */
+	setvbuf(stdout, outbuf, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF,
+	    sizeof outbuf);
+	o = output_new(stdout, opt->output);
+	in = ingest_new(opt->has_fmt ? &opt->fmt : NULL,
+	    opt->output == OUTPUT_NONE ? NULL : print_record, say, o);
+	if (o == NULL || in == NULL) {
+		fprintf(stderr, "vpctop: out of memory\n");
+		return EXIT_FAILURE;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (nsources == 0) {
+		if (ingest_path(in, "-") < 0)
+			status = EXIT_SOURCE;
+	}
+	for (i = 0; i < nsources; i++)
+		if (ingest_path(in, sources[i]) < 0)
+			status = EXIT_SOURCE;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (output_free(o) < 0) {
+		perror("vpctop: write error");
+		status = EXIT_FAILURE;
+	}
+	if (opt->stats)
+		print_stats(stderr, ingest_stats(in),
+		    (double)(t1.tv_sec - t0.tv_sec) +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+	ingest_free(in);
+	return status;
+}
+
+/* Parse the command line and run the chosen mode. */
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "batch", no_argument, NULL, 'b' },
+		{ "format", required_argument, NULL, 'F' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "stats", no_argument, NULL, 'S' },
+		{ "generate", required_argument, NULL, 'G' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct options opt;
+	char err[256];
+	int c, r;
+
+	memset(&opt, 0, sizeof opt);
+	opt.generate = -1;
+	opt.seed = 1;
+	while ((c = getopt_long(argc, argv, "bF:o:hV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'b':
+			opt.batch = 1;
+			break;
+		case 'F':
+			r = format_from_spec(optarg, &opt.fmt, err, sizeof err);
+			if (r < 0)
+				usage_error("bad --format '%s': %s", optarg, err);
+			opt.has_fmt = r;
+			opt.fmt_spec = optarg;
+			break;
+		case 'o':
+			opt.output = output_kind_parse(optarg);
+			if (opt.output < 0)
+				usage_error("bad --output '%s' (text, csv, json or none)",
+				    optarg);
+			break;
+		case 'S':
+			opt.stats = 1;
+			break;
+		case 'G':
+			opt.generate = (long long)number_arg("--generate", optarg);
+			break;
+		case 's':
+			opt.seed = number_arg("--seed", optarg);
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return EXIT_SUCCESS;
+		case 'V':
+			printf("vpctop %s\n", PACKAGE_VERSION);
+			return EXIT_SUCCESS;
+		default:
+			fputs("Try 'vpctop --help' for more information.\n",
+			    stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (opt.generate >= 0) {
+		if (optind < argc)
+			usage_error("--generate takes no SOURCE");
+		return run_generate(&opt);
+	}
+	if (!opt.batch)
+		usage_error("the interactive interface is not built yet: use -b "
+		    "(batch mode) or --generate");
+	if (optind == argc && isatty(STDIN_FILENO))
+		usage_error("no input: give a FILE, DIR or -, or pipe records "
+		    "into vpctop");
+	return run_batch(&opt, argv + optind, argc - optind);
+}
