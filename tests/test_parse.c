@@ -6,10 +6,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "flow.h"
+#include "gen.h"
 #include "format.h"
 #include "parse.h"
 
@@ -285,6 +287,132 @@ test_custom_double_space(void **state)
 	assert_memory_equal(f.v[F_VPC_ID].s.p, "vpc-abcdefab012345678", 21);
 }
 
+/* Compare two parses of the same line: same verdict, same values. */
+static void
+assert_same_parse(const struct format *fmt, const char *line, size_t len)
+{
+	struct flow_str tok[PARSE_MAX_TOKENS];
+	struct parse_error err;
+	struct flow slow, fast;
+	int nt, n, rs, rf, i;
+
+	n = parse_tokenize(line, len, tok, PARSE_MAX_TOKENS - 1, &nt);
+	rs = nt ? -1 : parse_tokens(fmt, tok, n, &slow, &err);
+	rf = parse_fast(fmt, line, len, &fast);
+	if (rf == 0 && rs != 0)
+		fail_msg("fast path accepted a line the exact path rejects "
+		    "(%s): %.*s", parse_reason_name(err.reason), (int)len, line);
+	if (rf != 0)
+		return;
+	assert_memory_equal(slow.present, fast.present, sizeof slow.present);
+	assert_int_equal(slow.flags, fast.flags);
+	for (i = 0; i < FIELD_COUNT; i++) {
+		char a[FLOW_VALUE_MAX], b[FLOW_VALUE_MAX];
+
+		if (!flow_has(&slow, i))
+			continue;
+		flow_value_text(&slow, i, a, sizeof a);
+		flow_value_text(&fast, i, b, sizeof b);
+		if (strcmp(a, b) != 0)
+			fail_msg("%s: exact '%s', fast '%s' in: %.*s",
+			    field_name(i), a, b, (int)len, line);
+	}
+}
+
+/* The one-pass parser agrees with the exact path on generated lines in
+ * every version's format, and on the same lines with random damage. */
+static void
+test_fast_path_agrees(void **state)
+{
+	static const char noise[] = "0123456789 -.:x\t\x01\xd0\xb1Z";
+	struct gen *g = gen_new(11, 1700000000);
+	uint64_t rnd = 88172645463325252ull;
+	int v, k, fast_ok = 0;
+
+	(void)state;
+	for (v = 2; v <= 11; v++) {
+		struct format fmt;
+
+		format_version(&fmt, v);
+		for (k = 0; k < 3000; k++) {
+			char line[8192];
+			size_t len = 0;
+			struct flow f;
+			int i, m;
+
+			gen_next(g, &f);
+			if (k % 7 == 0)	/* milliseconds and big counters */
+				f.v[F_START].u = f.v[F_START].u * 1000 + 999;
+			if (k % 11 == 0 && flow_has(&f, F_BYTES))
+				f.v[F_BYTES].u = 18446744073709551615ull - k;
+			for (i = 0; i < fmt.n; i++) {
+				if (i)
+					line[len++] = ' ';
+				if (i == 3 && k % 5 == 0)
+					line[len++] = ' ';	/* AWS's double space */
+				len += flow_value_text(&f, fmt.field[i],
+				    line + len, sizeof line - len - 64);
+			}
+			assert_same_parse(&fmt, line, len);
+			{
+				struct flow tmp;
+
+				fast_ok += parse_fast(&fmt, line, len, &tmp) == 0;
+			}
+			/* damage: a few random bytes replaced or cut */
+			for (m = 0; m < 3; m++) {
+				char bad[8192];
+				size_t blen = len, pos;
+
+				memcpy(bad, line, len);
+				rnd ^= rnd << 13;
+				rnd ^= rnd >> 7;
+				rnd ^= rnd << 17;
+				pos = (size_t)(rnd % (len ? len : 1));
+				if (m == 2)
+					blen = pos;
+				else
+					bad[pos] = noise[(rnd >> 32) %
+					    (sizeof noise - 1)];
+				assert_same_parse(&fmt, bad, blen);
+			}
+		}
+	}
+	/* Most clean lines must take the fast path (IPv6 ones do not). */
+	assert_true(fast_ok > 10 * 3000 * 8 / 10);
+	gen_free(g);
+}
+
+/* Numbers of every length convert the same on both paths. */
+static void
+test_fast_numbers(void **state)
+{
+	struct format fmt;
+	char line[64], e[64];
+	uint64_t x = 0;
+	int d;
+
+	(void)state;
+	assert_int_equal(format_from_spec("bytes packets", &fmt, e, sizeof e), 1);
+	for (d = 1; d <= 21; d++) {
+		struct flow f;
+		int r;
+
+		x = x * 10 + (uint64_t)(d % 10);
+		snprintf(line, sizeof line, "%llu 7", (unsigned long long)x);
+		if (d > 20)
+			snprintf(line, sizeof line, "123456789012345678901 7");
+		r = parse_fast(&fmt, line, strlen(line), &f);
+		if (d <= 19) {
+			assert_int_equal(r, 0);
+			assert_true(f.v[F_BYTES].u == x);
+			assert_int_equal(f.v[F_PACKETS].u, 7);
+		} else
+			assert_int_equal(r, -1);	/* exact path decides */
+		assert_same_parse(&fmt, line, strlen(line));
+	}
+}
+
 /* Reason names and texts exist for every reason. */
 static void
 test_reason_names(void **state)
@@ -311,6 +439,8 @@ main(void)
 		cmocka_unit_test(test_line_errors),
 		cmocka_unit_test(test_custom_double_space),
 		cmocka_unit_test(test_reason_names),
+		cmocka_unit_test(test_fast_path_agrees),
+		cmocka_unit_test(test_fast_numbers),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
