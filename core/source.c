@@ -61,7 +61,7 @@
 #define ZLIB_CONST
 #include <zlib.h>
 
-#define SOURCE_BUF (1024 * 1024)	/* decoded line buffer */
+#define SOURCE_BUF (4 * 1024 * 1024)	/* decoded line buffer */
 #define SOURCE_INBUF (256 * 1024)	/* compressed input buffer */
 #define SOURCE_SNIFF 4096		/* bytes looked at by source_sniff */
 

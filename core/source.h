@@ -16,7 +16,7 @@
 #include <stdint.h>
 
 /* Longest line kept whole. */
-#define SOURCE_LINE_MAX (64 * 1024)
+#define SOURCE_LINE_MAX (1024 * 1024)
 
 struct source;
 

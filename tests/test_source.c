@@ -658,18 +658,20 @@ test_read_error(void **state)
 	source_close(src);
 }
 
-/* Build: [200 KiB of x]\n next\n [3 MiB of y]\r\n after\r\n [MAX]\r\n
- * [MAX+1]\n tail[70 KiB of z] (no final newline). */
+/* Build: [MAX + 200 KiB of x]\n next\n [3 MAX of y]\r\n after\r\n [MAX]\r\n
+ * [MAX+1]\n tail[MAX + 70 KiB of z] (no final newline). */
 static char *
 long_text(size_t *len)
 {
-	const size_t big = 3 * 1024 * 1024;
-	char *t = malloc(big + 600 * 1024);
+	const size_t x = SOURCE_LINE_MAX + 200 * 1024;
+	const size_t big = 3 * (size_t)SOURCE_LINE_MAX;
+	const size_t zl = SOURCE_LINE_MAX + 70 * 1024;
+	char *t = malloc(x + big + 2 * (size_t)SOURCE_LINE_MAX + zl + 64);
 	size_t off = 0;
 
 	assert_non_null(t);
-	memset(t + off, 'x', 200 * 1024);
-	off += 200 * 1024;
+	memset(t + off, 'x', x);
+	off += x;
 	memcpy(t + off, "\nnext\n", 6);
 	off += 6;
 	memset(t + off, 'y', big);
@@ -683,8 +685,8 @@ long_text(size_t *len)
 	memset(t + off, 'p', SOURCE_LINE_MAX + 1);
 	off += SOURCE_LINE_MAX + 1;
 	t[off++] = '\n';
-	memset(t + off, 'z', 70 * 1024);
-	off += 70 * 1024;
+	memset(t + off, 'z', zl);
+	off += zl;
 	*len = off;
 	return t;
 }
