@@ -552,7 +552,7 @@ ingest_path(struct ingest *in, const char *path)
 	return r;
 }
 
-/* Name a format: "v2", "v5", "tgw", or "custom (N fields)". */
+/* Name a format: "v2", "v5", "tgw", or "custom vN (M fields)". */
 const char *
 ingest_format_name(const struct format *fmt, char *buf, size_t size)
 {

@@ -38,14 +38,14 @@ struct ingest_format_count {
 };
 
 struct ingest_stats {
-	uint64_t lines;		/* lines read, envelopes' inner records included */
+	uint64_t lines;		/* lines read (a JSON document counts its lines) */
 	uint64_t records;	/* records parsed and handed on */
 	uint64_t blank;		/* empty lines */
 	uint64_t headers;	/* header lines and CSV header rows */
 	uint64_t rejected;	/* lines rejected, all reasons */
 	uint64_t rejects[PARSE_REASON_COUNT];
 	uint64_t ms_times;	/* records whose start/end were milliseconds */
-	uint64_t envelopes;	/* records that came out of an envelope */
+	uint64_t envelopes;	/* records unwrapped from tail, JSON or CSV */
 	uint64_t bytes;		/* bytes read from files and pipes */
 	unsigned sources_ok;	/* sources read to their end */
 	unsigned sources_failed;/* sources that could not be opened or read */
@@ -96,7 +96,7 @@ int ingest_source_read(struct ingest *in, struct ingest_source *is,
 /* The statistics so far. */
 const struct ingest_stats *ingest_stats(const struct ingest *in);
 
-/* Name a format: "v2", "v5", "tgw", or "custom (N fields)". */
+/* Name a format: "v2", "v5", "tgw", or "custom vN (M fields)". */
 const char *ingest_format_name(const struct format *fmt, char *buf,
     size_t size);
 

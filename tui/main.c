@@ -128,7 +128,7 @@ print_stats(FILE *fp, const struct ingest_stats *st, double secs)
 	fprintf(fp, "  records     %llu\n", (unsigned long long)st->records);
 	fprintf(fp, "  headers     %llu\n", (unsigned long long)st->headers);
 	fprintf(fp, "  blank       %llu\n", (unsigned long long)st->blank);
-	fprintf(fp, "  unwrapped   %llu (records from tail, JSON or CSV envelopes)\n",
+	fprintf(fp, "  unwrapped   %llu (records taken out of tail, JSON or CSV envelopes)\n",
 	    (unsigned long long)st->envelopes);
 	fprintf(fp, "  ms-times    %llu (records with start/end in milliseconds)\n",
 	    (unsigned long long)st->ms_times);
