@@ -500,25 +500,43 @@ parse_fast(const struct format *fmt, const char *line, size_t len,
 				    q - d < 3)
 					oct = oct * 10 + (unsigned)(*q++ - '0');
 				if (q == d || oct > 255 || (q - d > 1 && *d == '0'))
-					return -1;
+					break;
 				v->a.b[12 + part] = (uint8_t)oct;
 				if (part < 3) {
 					if (q >= end || *q != '.')
-						return -1;
+						break;
 					q++;
 				}
 			}
-			if (q < end && *q != ' ')
+			if (part == 4 && (q == end || *q == ' '))
+				break;
+			/* Not a plain dotted quad: IPv6, or bad. */
+			q = scan_symbol(p, end);
+			if ((q < end && *q != ' ') ||
+			    flow_addr_parse((const char *)p, (size_t)(q - p),
+			    &v->a) < 0)
 				return -1;
 			break;
 		}
-		case FT_ENUM:
+		case FT_ENUM: {
+			const char *const *w = field_table[id].words;
+			size_t tl;
+			unsigned k;
+
 			q = scan_symbol(q, end);
-			v->u = field_enum_value(id, (const char *)p,
-			    (size_t)(q - p));
-			if (v->u == 0)
+			tl = (size_t)(q - p);
+			/* AWS's own spelling, compared in place; any other
+			 * case goes to the exact path. */
+			for (k = 0; w[k] != NULL; k++)
+				if (w[k][0] == (char)p[0] &&
+				    strncmp(w[k], (const char *)p, tl) == 0 &&
+				    w[k][tl] == '\0')
+					break;
+			if (w[k] == NULL)
 				return -1;
+			v->u = k + 1;
 			break;
+		}
 		default:	/* FT_SYMBOL, and ignored columns */
 			q = scan_symbol(q, end);
 			if (q < end && *q != ' ')
