@@ -5,7 +5,7 @@ set -e
 cd "$(dirname "$0")"
 
 PACKAGES="build-essential autoconf automake pkg-config libncurses-dev
-libtermkey-dev libpcre2-dev zlib1g-dev libjansson-dev libcmocka-dev tmux mawk"
+libtermkey-dev libpcre2-dev zlib1g-dev libjansson-dev libcmocka-dev tmux mawk bc"
 
 missing=
 for p in $PACKAGES; do
