@@ -68,8 +68,8 @@ write_header(struct output *o, const struct format *fmt, char sep)
 }
 
 /* Write a string as a JSON string literal. */
-static void
-write_json_string(FILE *fp, const char *s, size_t len)
+void
+output_json_string(FILE *fp, const char *s, size_t len)
 {
 	size_t i;
 	json_t *j;
@@ -162,7 +162,7 @@ output_record(struct output *o, const struct flow *f)
 				fwrite(buf, 1, n, o->fp);
 				break;
 			default:
-				write_json_string(o->fp, buf, n);
+				output_json_string(o->fp, buf, n);
 			}
 			break;
 		case OUTPUT_NONE:

@@ -27,6 +27,10 @@ struct output *output_new(FILE *fp, enum output_kind kind);
 /* Print one record in its own format (f->fmt). */
 void output_record(struct output *o, const struct flow *f);
 
+/* Write a string as a JSON string literal (escaped by jansson when it
+ * needs escaping). */
+void output_json_string(FILE *fp, const char *s, size_t len);
+
 /* Flush and free; returns -1 if any write failed. */
 int output_free(struct output *o);
 

@@ -117,6 +117,34 @@ check "bad lines are counted and the rest read" \
 check "a rejected line is shown with its source, line and field" \
 	grep -q "bad.log:4 field 7 (dstport)" "$tmp/st"
 
+# --top against an independent sum by awk over the same file.
+"$bin" --generate=20000 --seed=21 -F v2 >"$tmp/t.log"
+"$bin" -b --top=srcaddr -n 5 -o csv "$tmp/t.log" >"$tmp/top.csv"
+awk 'NR > 1 && $14 == "OK" { b[$4] += $10; f[$4]++ } END { for (k in b) print k "," f[k] "," b[k] }' \
+	"$tmp/t.log" | sort -t, -k3,3nr | head -5 >"$tmp/top.awk"
+check "--top srcaddr by bytes matches a sum by awk" \
+	cmp -s <(tail -n +2 "$tmp/top.csv" | cut -d, -f1,2,4) "$tmp/top.awk"
+check "--top csv has the documented header" \
+	test "$(head -1 "$tmp/top.csv")" = "srcaddr,flows,packets,bytes"
+"$bin" -b --top=dstport --by=flows -n 3 -o json "$tmp/t.log" >"$tmp/top.json"
+awk 'NR > 1 && $14 == "OK" { f[$7]++ } END { for (k in f) print f[k], k }' \
+	"$tmp/t.log" | sort -k1,1nr -k2,2n | head -3 | awk '{ printf "{\"dstport\":%s,\"flows\":%s,\n", $2, $1 }' >"$tmp/top.want"
+check "--top dstport --by=flows json matches awk" \
+	cmp -s <(sed 's/"packets".*//' "$tmp/top.json") "$tmp/top.want"
+"$bin" -b --top=srcaddr,dstaddr -n 3 "$tmp/t.log" >"$tmp/top.txt"
+check "--top pair text table has both key columns and a total" \
+	grep -q '^srcaddr  *dstaddr  *flows  *packets  *bytes  *share$' "$tmp/top.txt"
+check "--top text ends with the total line" grep -q '^total (' "$tmp/top.txt"
+"$bin" -b --top=srcaddr --capacity=100 -o csv -n 5 "$tmp/t.log" >"$tmp/top-small.csv"
+check "--top counts every record even past the ring's capacity" \
+	cmp -s "$tmp/top.csv" "$tmp/top-small.csv"
+"$bin" -b -o none --stats --capacity=1000 "$tmp/t.log" 2>"$tmp/st"
+check "--stats shows the ring and its evictions" \
+	grep -q 'ring  *1000 records of 1000, 19000 evicted' "$tmp/st"
+"$bin" -b --top=nosuchfield "$tmp/t.log" 2>/dev/null >/dev/null
+rc=$?
+check "an unknown --top field is a usage error" test $rc = 2
+
 "$bin" -b -F v99 "$tmp/v2.log" 2>"$tmp/err" >/dev/null
 rc=$?
 check "a bad --format is a usage error" test $rc = 2

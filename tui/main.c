@@ -12,6 +12,7 @@
 
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,9 @@
 #include "gen.h"
 #include "ingest.h"
 #include "output.h"
+#include "report.h"
+#include "store.h"
+#include "view.h"
 
 /* Exit status: a source could not be read; usage errors. */
 enum { EXIT_SOURCE = 1, EXIT_USAGE = 2 };
@@ -39,6 +43,16 @@ struct options {
 	struct format fmt;
 	int has_fmt;
 	const char *fmt_spec;
+	int top[2];		/* --top fields, top[0] < 0: no --top */
+	int by;			/* enum store_rank */
+	unsigned long long limit;
+	uint64_t capacity;	/* 0: no store unless --top */
+};
+
+/* What the batch record callback feeds. */
+struct batch {
+	struct output *out;	/* NULL: records are not printed */
+	struct store *store;	/* NULL: records are not kept */
 };
 
 static const char usage_text[] =
@@ -57,8 +71,18 @@ static const char usage_text[] =
 "                         | \"${field} ${field} ...\"; auto reads header lines\n"
 "                         and otherwise goes by the number of fields\n"
 "\n"
+"Store and top talkers:\n"
+"      --top=KEY[,KEY]    print the top groups of a field or a pair of fields\n"
+"                         (AWS names: srcaddr, dstport, srcaddr,dstaddr ...)\n"
+"                         instead of the records\n"
+"      --by=METRIC        rank by bytes (default), packets or flows\n"
+"  -n, --limit=N          rows of --top (default 20; 0: all)\n"
+"      --capacity=N       records kept in the ring (default 4194304)\n"
+"      --memory=SIZE      or a memory budget for the ring: 512M, 2G ...\n"
+"\n"
 "Output:\n"
-"  -o, --output=FMT       text (default) | csv | json | none\n"
+"  -o, --output=FMT       text (default) | csv | json | none; with --top,\n"
+"                         the table: text aligned, csv and json exact\n"
 "      --stats            print ingest statistics on stderr: lines, records,\n"
 "                         rejects by reason with examples, formats seen\n"
 "\n"
@@ -106,11 +130,66 @@ say(void *ctx, const char *msg)
 	fprintf(stderr, "vpctop: %s\n", msg);
 }
 
-/* Hand a parsed record to the batch printer. */
+/* Hand a parsed record to the batch printer and the store. */
 static void
-print_record(void *ctx, const struct flow *f)
+batch_record(void *ctx, const struct flow *f)
 {
-	output_record(ctx, f);
+	struct batch *b = ctx;
+
+	if (b->out)
+		output_record(b->out, f);
+	if (b->store)
+		store_append(b->store, f);
+}
+
+/* Parse a --top argument: one field name or two separated by a comma. */
+static void
+top_arg(const char *arg, int top[2])
+{
+	const char *comma = strchr(arg, ',');
+	size_t l1 = comma ? (size_t)(comma - arg) : strlen(arg);
+
+	top[0] = field_lookup(arg, l1);
+	top[1] = -1;
+	if (top[0] < 0)
+		usage_error("--top: unknown field '%.*s'", (int)l1, arg);
+	if (comma) {
+		if (strchr(comma + 1, ',') != NULL)
+			usage_error("--top takes one field or a pair of fields");
+		top[1] = field_lookup(comma + 1, strlen(comma + 1));
+		if (top[1] < 0)
+			usage_error("--top: unknown field '%s'", comma + 1);
+		if (top[1] == top[0])
+			usage_error("--top: a pair needs two different fields");
+	}
+}
+
+/* Write the store's figures to fp. */
+static void
+print_store_stats(FILE *fp, const struct store *s)
+{
+	struct store_stats st;
+	int ix;
+
+	store_stats(s, &st);
+	fprintf(fp, "  ring        %llu records of %llu, %llu evicted\n",
+	    (unsigned long long)st.records, (unsigned long long)st.capacity,
+	    (unsigned long long)st.evicted);
+	fprintf(fp, "  keys       ");
+	for (ix = 0; ix < STORE_IX_COUNT; ix++) {
+		int f1, f2;
+
+		store_index_fields(ix, &f1, &f2);
+		fprintf(fp, " %s%s%s=%llu", field_name(f1), f2 >= 0 ? "," : "",
+		    f2 >= 0 ? field_name(f2) : "",
+		    (unsigned long long)st.keys[ix]);
+	}
+	fprintf(fp, "\n");
+	fprintf(fp, "  memory      %.1f MiB (ring %.1f, indexes %.1f, "
+	    "interned %.1f), %.1f bytes per record\n",
+	    (double)st.mem_total / 1048576.0, (double)st.mem_ring / 1048576.0,
+	    (double)st.mem_index / 1048576.0,
+	    (double)st.mem_intern / 1048576.0, st.bytes_per_record);
 }
 
 /* Write the ingest statistics to fp. */
@@ -200,23 +279,44 @@ run_generate(const struct options *opt)
 	return EXIT_SUCCESS;
 }
 
-/* Read every source to its end, print the records, report. */
+/* Read every source to its end, print the records or the top table,
+ * report. */
 static int
 run_batch(const struct options *opt, char **sources, int nsources)
 {
 	static char outbuf[1 << 20];
 	struct timespec t0, t1;
-	struct output *o;
+	struct batch b = { NULL, NULL };
+	struct view *top = NULL;
 	struct ingest *in;
 	int status = EXIT_SUCCESS, i;
 
 	/* Records show as they come on a terminal; a pipe gets big writes. */
 	setvbuf(stdout, outbuf, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF,
 	    sizeof outbuf);
-	o = output_new(stdout, opt->output);
+	if (opt->top[0] < 0 && opt->output != OUTPUT_NONE)
+		b.out = output_new(stdout, opt->output);
+	if (opt->top[0] >= 0 || opt->capacity) {
+		b.store = store_new(opt->capacity ? opt->capacity :
+		    STORE_DEFAULT_CAPACITY);
+		if (b.store == NULL) {
+			fprintf(stderr, "vpctop: out of memory for the store\n");
+			return EXIT_FAILURE;
+		}
+	}
+	if (opt->top[0] >= 0) {
+		/* Cumulative: the table covers every record read, also
+		 * those the ring has no room left to keep. */
+		struct view_opts vo;
+
+		memset(&vo, 0, sizeof vo);
+		vo.cumulative = 1;
+		top = view_group_new(b.store, opt->top[0], opt->top[1], &vo);
+	}
 	in = ingest_new(opt->has_fmt ? &opt->fmt : NULL,
-	    opt->output == OUTPUT_NONE ? NULL : print_record, say, o);
-	if (o == NULL || in == NULL) {
+	    b.out || b.store ? batch_record : NULL, say, &b);
+	if ((opt->top[0] >= 0 && top == NULL) || in == NULL ||
+	    (opt->top[0] < 0 && opt->output != OUTPUT_NONE && b.out == NULL)) {
 		fprintf(stderr, "vpctop: out of memory\n");
 		return EXIT_FAILURE;
 	}
@@ -228,15 +328,38 @@ run_batch(const struct options *opt, char **sources, int nsources)
 	for (i = 0; i < nsources; i++)
 		if (ingest_path(in, sources[i]) < 0)
 			status = EXIT_SOURCE;
+	if (top) {
+		size_t n = opt->limit ? (size_t)opt->limit : SIZE_MAX, ngroups;
+		struct store_totals total;
+		struct store_row *rows;
+
+		view_totals(top, &total);
+		if (n > total.records + 1)
+			n = (size_t)total.records + 1;
+		rows = calloc(n ? n : 1, sizeof *rows);
+		if (rows == NULL) {
+			fprintf(stderr, "vpctop: out of memory\n");
+			return EXIT_FAILURE;
+		}
+		n = view_top(top, opt->by, n, rows, &ngroups, &total);
+		report_top(stdout, opt->output, b.store, opt->top[0],
+		    opt->top[1], opt->by, rows, n, ngroups, &total);
+		free(rows);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (output_free(o) < 0) {
+	if (output_free(b.out) < 0 || fflush(stdout) != 0 || ferror(stdout)) {
 		perror("vpctop: write error");
 		status = EXIT_FAILURE;
 	}
-	if (opt->stats)
+	if (opt->stats) {
 		print_stats(stderr, ingest_stats(in),
 		    (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		if (b.store)
+			print_store_stats(stderr, b.store);
+	}
+	view_free(top);
+	store_free(b.store);
 	ingest_free(in);
 	return status;
 }
@@ -252,6 +375,11 @@ main(int argc, char **argv)
 		{ "stats", no_argument, NULL, 'S' },
 		{ "generate", required_argument, NULL, 'G' },
 		{ "seed", required_argument, NULL, 's' },
+		{ "top", required_argument, NULL, 'T' },
+		{ "by", required_argument, NULL, 'B' },
+		{ "limit", required_argument, NULL, 'n' },
+		{ "capacity", required_argument, NULL, 'C' },
+		{ "memory", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
@@ -263,7 +391,10 @@ main(int argc, char **argv)
 	memset(&opt, 0, sizeof opt);
 	opt.generate = -1;
 	opt.seed = 1;
-	while ((c = getopt_long(argc, argv, "bF:o:hV", longopts, NULL)) != -1) {
+	opt.top[0] = opt.top[1] = -1;
+	opt.by = STORE_BY_BYTES;
+	opt.limit = 20;
+	while ((c = getopt_long(argc, argv, "bF:o:n:hV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
 			opt.batch = 1;
@@ -290,6 +421,40 @@ main(int argc, char **argv)
 		case 's':
 			opt.seed = number_arg("--seed", optarg);
 			break;
+		case 'T':
+			top_arg(optarg, opt.top);
+			break;
+		case 'B':
+			if (strcmp(optarg, "bytes") == 0)
+				opt.by = STORE_BY_BYTES;
+			else if (strcmp(optarg, "packets") == 0)
+				opt.by = STORE_BY_PACKETS;
+			else if (strcmp(optarg, "flows") == 0)
+				opt.by = STORE_BY_FLOWS;
+			else
+				usage_error("bad --by '%s' (bytes, packets or "
+				    "flows)", optarg);
+			break;
+		case 'n':
+			opt.limit = number_arg("--limit", optarg);
+			break;
+		case 'C':
+			opt.capacity = number_arg("--capacity", optarg);
+			if (opt.capacity < 1 || opt.capacity > STORE_MAX_CAPACITY)
+				usage_error("--capacity must be 1 to %u",
+				    STORE_MAX_CAPACITY);
+			break;
+		case 'M': {
+			uint64_t bytes;
+
+			if (store_parse_size(optarg, &bytes) < 0 || bytes == 0)
+				usage_error("bad --memory '%s' (a size such as "
+				    "512M or 2G)", optarg);
+			opt.capacity = store_capacity_for_memory(bytes);
+			if (opt.capacity > STORE_MAX_CAPACITY)
+				opt.capacity = STORE_MAX_CAPACITY;
+			break;
+		}
 		case 'h':
 			fputs(usage_text, stdout);
 			return EXIT_SUCCESS;
