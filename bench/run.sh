@@ -32,9 +32,14 @@ run_vpctop() {
 	taskset -c 0 "$bin" -b -o none --stats "$1"
 }
 
-# Run the mawk top-talker one-liner on one core over a file.
+# Run vpctop's full ingest (parse, store, every index) and top 20 sources.
+run_top() {
+	taskset -c 0 "$bin" -b --top=srcaddr -n 20 "$1"
+}
+
+# Run the mawk top-talker one-liner (sum, sort, top 20) on one core.
 run_mawk() {
-	taskset -c 0 mawk '{b[$4]+=$10} END{for (k in b) print b[k], k}' "$1"
+	taskset -c 0 mawk '{b[$4]+=$10} END{for (k in b) printf "%.0f %s\n", b[k], k}' "$1" | sort -rn | head -20
 }
 
 command -v mawk >/dev/null || { echo "bench: mawk is needed (apt-get install mawk)"; exit 1; }
@@ -59,6 +64,9 @@ for v in v2 v5; do
 	printf '  mawk top-talker one-liner  %6.3f s  %5.2fM records/s\n' "$tm" "$(echo "$n / $tm / 1000000" | bc -l)"
 	printf '  ratio vpctop/mawk speed    %6.2fx\n' "$ratio"
 	if [ "$v" = v2 ]; then
+		tt=$(best_of_3 run_top "$f")
+		printf '  vpctop -b --top=srcaddr    %6.3f s  %5.2fM records/s  (%.2fx mawk; issue 3 targets: >= 3M/s, faster than mawk)\n' \
+			"$tt" "$(echo "$n / $tt / 1000000" | bc -l)" "$(echo "$tm / $tt" | bc -l)"
 		ok1=$(echo "$rate >= 5000000" | bc -l)
 		ok2=$(echo "$ratio >= 2" | bc -l)
 		printf '  target >= 5M records/s: %s; target >= 2x mawk: %s\n' \
