@@ -367,6 +367,11 @@ ingest_line(struct ingest *in, struct ingest_source *is, const char *line,
 		ingest_json(is, line, len);
 		return;
 	}
+	/* A UTF-8 byte-order mark some editors and exports put first. */
+	if (lineno == 1 && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0) {
+		line += 3;
+		len -= 3;
+	}
 	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t' ||
 	    line[len - 1] == '\r'))
 		len--;

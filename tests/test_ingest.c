@@ -110,6 +110,20 @@ test_headers_switch(void **state)
 	ingest_free(in);
 }
 
+/* A byte-order mark before the first header does not hide it. */
+static void
+test_bom_header(void **state)
+{
+	struct capture c;
+	struct ingest *in = feed("\xef\xbb\xbf" NATHDR "\n" NAT1 "\n", NULL, &c);
+
+	(void)state;
+	assert_int_equal(c.n, 1);
+	assert_int_equal(ingest_stats(in)->headers, 1);
+	assert_int_equal(ingest_stats(in)->rejected, 0);
+	ingest_free(in);
+}
+
 /* Without a header the field count picks the default order, per line. */
 static void
 test_auto_by_count(void **state)
@@ -344,6 +358,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_headers_switch),
 		cmocka_unit_test(test_auto_by_count),
+		cmocka_unit_test(test_bom_header),
 		cmocka_unit_test(test_forced_format),
 		cmocka_unit_test(test_tail_lines),
 		cmocka_unit_test(test_json),
