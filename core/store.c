@@ -2335,6 +2335,58 @@ store_val_unref(struct store *s, int field, const struct store_val *v)
 	}
 }
 
+/* Intern a symbol or address value of field and pin it (release with
+ * store_val_unref); other types are parsed as store_val_parse does. */
+int
+store_val_intern(struct store *s, int field, const char *text, size_t len,
+    struct store_val *out)
+{
+	union flow_val v;
+	uint32_t id;
+
+	out->has = 0;
+	out->v = 0;
+	if (field < 0 || field >= FIELD_COUNT)
+		return -1;
+	if (len == 1 && text[0] == '-')
+		return 0;
+	switch (field_table[field].type) {
+	case FT_SYMBOL:
+		id = intern_sym_get(s->syms, text, len);
+		if (id == 0)
+			return -1;
+		s->pins_sym++;
+		break;
+	case FT_ADDR:
+		if (flow_addr_parse(text, len, &v.a) < 0)
+			return -1;
+		id = intern_addr_get(s->addrs, &v.a);
+		if (id == 0)
+			return -1;
+		s->pins_addr++;
+		break;
+	default:
+		return store_val_parse(s, field, text, len, out);
+	}
+	out->v = id;
+	out->has = 1;
+	return 0;
+}
+
+/* The address behind an address id of a live record or pin. */
+const struct flow_addr *
+store_addr(const struct store *s, uint32_t id)
+{
+	return intern_addr_value(s->addrs, id);
+}
+
+/* The text behind a symbol id of a live record or pin (length in *len). */
+const char *
+store_sym(const struct store *s, uint32_t id, uint32_t *len)
+{
+	return intern_sym_str(s->syms, id, len);
+}
+
 /* ---- watchers ---- */
 
 /* Register a function called with each record before it is evicted. */

@@ -330,6 +330,19 @@ void store_val_ref(struct store *s, int field, const struct store_val *v);
 /* Release a pin taken by store_val_ref. */
 void store_val_unref(struct store *s, int field, const struct store_val *v);
 
+/* Turn text into a key value of field like store_val_parse, but add a
+ * symbol or address the ring does not hold yet, and pin it (release with
+ * store_val_unref): records appended later with that value get the same
+ * id.  0, or -1 when the text is bad or memory ran out. */
+int store_val_intern(struct store *s, int field, const char *text,
+    size_t len, struct store_val *out);
+
+/* The address behind an address id (a record's src/dst, or a pin). */
+const struct flow_addr *store_addr(const struct store *s, uint32_t id);
+
+/* The text behind a symbol id, not NUL-terminated, length in *len. */
+const char *store_sym(const struct store *s, uint32_t id, uint32_t *len);
+
 /* Register a function called with each record before it is evicted;
  * 0, or -1 when out of memory. */
 int store_watch(struct store *s, store_evict_fn fn, void *arg);
