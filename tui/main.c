@@ -26,6 +26,7 @@
 #include "output.h"
 #include "report.h"
 #include "store.h"
+#include "ui.h"
 #include "view.h"
 
 /* Exit status: a source could not be read; usage errors. */
@@ -47,6 +48,7 @@ struct options {
 	int by;			/* enum store_rank */
 	unsigned long long limit;
 	uint64_t capacity;	/* 0: no store unless --top */
+	struct ui_opts ui;	/* the interactive interface's options */
 };
 
 /* What the batch record callback feeds. */
@@ -62,6 +64,7 @@ static const char usage_text[] =
 "SOURCE and stdin not a terminal, stdin is read.\n"
 "\n"
 "Modes:\n"
+"  (none)                 the interactive interface (see KEYS in vpctop(1))\n"
 "  -b, --batch            read every source to its end, print, exit\n"
 "      --generate=N       write N synthetic records (flow-log text), exit\n"
 "      --seed=S           seed for --generate (same seed, same bytes)\n"
@@ -70,6 +73,17 @@ static const char usage_text[] =
 "  -F, --format=SPEC      auto (default) | v2 .. v11 | tgw | \"field field ...\"\n"
 "                         | \"${field} ${field} ...\"; auto reads header lines\n"
 "                         and otherwise goes by the number of fields\n"
+"  -f, --follow           keep reading files as they grow (tail -F)\n"
+"      --demo[=SCENARIO]  built-in live synthetic traffic: all (default),\n"
+"                         portscan, bruteforce, exfil, rejectstorm, nat\n"
+"      --replay[=SPEED]   replay the files paced by their start times,\n"
+"                         SPEED times real time (default 1)\n"
+"  -e, --filter=EXPR      the interface's starting filter\n"
+"\n"
+"Interface:\n"
+"      --theme=NAME|FILE  colour theme (default, mono, or a .theme file)\n"
+"      --no-color         no colours, attributes only (also NO_COLOR=1)\n"
+"      --mouse            start with the mouse on (m toggles it)\n"
 "\n"
 "Store and top talkers:\n"
 "      --top=KEY[,KEY]    print the top groups of a field or a pair of fields\n"
@@ -364,6 +378,67 @@ run_batch(const struct options *opt, char **sources, int nsources)
 	return status;
 }
 
+/* Long-only options of the interactive interface. */
+enum { OPT_DEMO = 1000, OPT_REPLAY, OPT_THEME, OPT_NO_COLOR, OPT_MOUSE };
+
+/* Take an option of the interactive interface; 0 when c is not one. */
+static int
+interactive_option(int c, const char *arg, struct ui_opts *u)
+{
+	char *end;
+
+	switch (c) {
+	case 'f':
+		u->follow = 1;
+		return 1;
+	case 'e':
+		u->filter = arg;
+		return 1;
+	case OPT_DEMO:
+		u->demo = 1;
+		u->scenario = arg;
+		return 1;
+	case OPT_REPLAY:
+		u->replay = 1;
+		u->speed = 1;
+		if (arg) {
+			u->speed = strtod(arg, &end);
+			if (*arg == '\0' || *end != '\0' || !(u->speed > 0))
+				usage_error("--replay needs a speed above 0, "
+				    "not '%s'", arg);
+		}
+		return 1;
+	case OPT_THEME:
+		u->theme = arg;
+		return 1;
+	case OPT_NO_COLOR:
+		u->no_color = 1;
+		return 1;
+	case OPT_MOUSE:
+		u->mouse = 1;
+		return 1;
+	}
+	return 0;
+}
+
+/* Start the interactive interface with the options given. */
+static int
+run_interactive(struct options *opt, char **sources, int nsources)
+{
+	if (nsources == 0 && !opt->ui.demo && isatty(STDIN_FILENO))
+		usage_error("no input: give a FILE, DIR or -, pipe records "
+		    "into vpctop, or try vpctop --demo");
+	if (opt->ui.replay && nsources == 0)
+		usage_error("--replay needs a FILE");
+	opt->ui.fmt = opt->has_fmt ? &opt->fmt : NULL;
+	opt->ui.capacity = opt->capacity;
+	opt->ui.seed = opt->seed;
+	opt->ui.top[0] = opt->top[0];
+	opt->ui.top[1] = opt->top[1];
+	opt->ui.by = opt->by;
+	return ui_run(&opt->ui, sources, nsources);
+}
+
 /* Parse the command line and run the chosen mode. */
 int
 main(int argc, char **argv)
@@ -382,6 +457,13 @@ main(int argc, char **argv)
 		{ "memory", required_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
+		{ "follow", no_argument, NULL, 'f' },
+		{ "filter", required_argument, NULL, 'e' },
+		{ "demo", optional_argument, NULL, OPT_DEMO },
+		{ "replay", optional_argument, NULL, OPT_REPLAY },
+		{ "theme", required_argument, NULL, OPT_THEME },
+		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
+		{ "mouse", no_argument, NULL, OPT_MOUSE },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct options opt;
@@ -394,7 +476,9 @@ main(int argc, char **argv)
 	opt.top[0] = opt.top[1] = -1;
 	opt.by = STORE_BY_BYTES;
 	opt.limit = 20;
-	while ((c = getopt_long(argc, argv, "bF:o:n:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "bF:o:n:hVfe:", longopts, NULL)) != -1) {
+		if (interactive_option(c, optarg, &opt.ui))
+			continue;
 		switch (c) {
 		case 'b':
 			opt.batch = 1;
@@ -473,8 +557,7 @@ main(int argc, char **argv)
 		return run_generate(&opt);
 	}
 	if (!opt.batch)
-		usage_error("the interactive interface is not built yet: use -b "
-		    "(batch mode) or --generate");
+		return run_interactive(&opt, argv + optind, argc - optind);
 	if (optind == argc && isatty(STDIN_FILENO))
 		usage_error("no input: give a FILE, DIR or -, or pipe records "
 		    "into vpctop");
