@@ -81,10 +81,53 @@ flow_addr_parse(const char *s, size_t len, struct flow_addr *out)
 void
 flow_addr_format(const struct flow_addr *a, char buf[FLOW_ADDR_STRLEN])
 {
-	if (flow_addr_is_v4(a))
-		inet_ntop(AF_INET, a->b + 12, buf, FLOW_ADDR_STRLEN);
-	else
-		inet_ntop(AF_INET6, a->b, buf, FLOW_ADDR_STRLEN);
+	static const char hex[] = "0123456789abcdef";
+	unsigned g[8];
+	int i, best = -1, bestlen = 1, run = 0;
+	char *o = buf;
+
+	if (flow_addr_is_v4(a)) {
+		for (i = 12; i < 16; i++) {
+			unsigned v = a->b[i];
+
+			if (v >= 100)
+				*o++ = (char)('0' + v / 100);
+			if (v >= 10)
+				*o++ = (char)('0' + v / 10 % 10);
+			*o++ = (char)('0' + v % 10);
+			*o++ = i < 15 ? '.' : '\0';
+		}
+		return;
+	}
+	/* RFC 5952: lowercase, no leading zeros, the longest run of two or
+	 * more zero groups (the first of equal runs) as "::". */
+	for (i = 0; i < 8; i++) {
+		g[i] = (unsigned)a->b[2 * i] << 8 | a->b[2 * i + 1];
+		run = g[i] == 0 ? run + 1 : 0;
+		if (run > bestlen) {
+			bestlen = run;
+			best = i - run + 1;
+		}
+	}
+	for (i = 0; i < 8; i++) {
+		if (i == best) {
+			*o++ = ':';
+			if (i == 0)
+				*o++ = ':';
+			i += bestlen - 1;
+			continue;
+		}
+		if (g[i] >= 0x1000)
+			*o++ = hex[g[i] >> 12];
+		if (g[i] >= 0x100)
+			*o++ = hex[(g[i] >> 8) & 15];
+		if (g[i] >= 0x10)
+			*o++ = hex[(g[i] >> 4) & 15];
+		*o++ = hex[g[i] & 15];
+		if (i < 7)
+			*o++ = ':';
+	}
+	*o = '\0';
 }
 
 /* Write an unsigned number in decimal; returns its length. */

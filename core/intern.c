@@ -212,6 +212,7 @@ struct sym {
 
 struct intern_syms {
 	struct sym *e;
+	uint64_t freed;		/* slots freed ever (ids recycled) */
 	uint32_t cap;
 	struct idindex x;
 	struct idalloc ids;
@@ -333,6 +334,7 @@ intern_sym_unref(struct intern_syms *t, uint32_t id)
 	s->p = NULL;
 	s->len = 0;
 	ida_put(&t->ids, id);
+	t->freed++;
 }
 
 /* Text of a live id (not NUL-terminated), its length in *len. */
@@ -584,6 +586,7 @@ struct tup {
 
 struct intern_tuples {
 	int n;
+	uint64_t freed;		/* slots freed ever (ids recycled) */
 	uint8_t field[INTERN_TUPLE_MAX];
 	uint8_t kind[INTERN_TUPLE_MAX];
 	int8_t pos[FIELD_COUNT];
@@ -840,6 +843,7 @@ intern_tuple_unref(struct intern_tuples *t, uint32_t id)
 	e->mask = 0;
 	e->bloblen = 0;
 	ida_put(&t->ids, id);
+	t->freed++;
 }
 
 /* Presence mask (bit per schema position) of a live tuple. */
@@ -924,4 +928,19 @@ intern_tuple_check(const struct intern_tuples *t)
 	for (i = 0; i <= t->x.mask; i++)
 		used += t->x.slot[i] != 0;
 	return live == t->ids.live && used == live ? 0 : -1;
+}
+
+/* Number of symbol slots freed so far (an id may since mean another
+ * string). */
+uint64_t
+intern_sym_freed(const struct intern_syms *t)
+{
+	return t->freed;
+}
+
+/* Number of tuple slots freed so far. */
+uint64_t
+intern_tuple_freed(const struct intern_tuples *t)
+{
+	return t->freed;
 }

@@ -184,4 +184,11 @@ size_t intern_tuple_mem(const struct intern_tuples *t);
 /* Check that every live id is found by its blob; 0, or -1. */
 int intern_tuple_check(const struct intern_tuples *t);
 
+/* Number of symbol slots freed so far: while it stays the same, every id
+ * seen means the same string (for caches keyed by id). */
+uint64_t intern_sym_freed(const struct intern_syms *t);
+
+/* Number of tuple slots freed so far (see intern_sym_freed). */
+uint64_t intern_tuple_freed(const struct intern_tuples *t);
+
 #endif

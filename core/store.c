@@ -138,7 +138,10 @@ enum { LV_ACCOUNT = 1, LV_VPC = 2, LV_SUBNET = 4, LV_ENI = 8 };
 #define CTX_FMT_SHIFT 16
 
 /* pkt-* address codes kept in store_rec.has. */
-enum { PC_ABSENT, PC_SAME, PC_OTHER_SIDE, PC_DETAIL };
+enum {
+	PC_ABSENT = STORE_PC_ABSENT, PC_SAME = STORE_PC_SAME,
+	PC_OTHER_SIDE = STORE_PC_OTHER_SIDE, PC_DETAIL = STORE_PC_DETAIL
+};
 
 /* Key of an absent dstport in the port index. */
 #define PORT_ABSENT 65536u
@@ -2385,6 +2388,39 @@ const char *
 store_sym(const struct store *s, uint32_t id, uint32_t *len)
 {
 	return intern_sym_str(s->syms, id, len);
+}
+
+/* Tell whether a field lives in the detail tuple (absent when a record
+ * has none: store_rec_aux is 0). */
+int
+store_field_detail(int field)
+{
+	int i;
+
+	for (i = 0; i < NAUX; i++)
+		if (aux_fields[i] == field)
+			return 1;
+	return 0;
+}
+
+/* Tell whether a field's value is the same in every record that has the
+ * same context id (it lives in the context tuple). */
+int
+store_field_per_ctx(int field)
+{
+	int i;
+
+	for (i = 0; i < NCTX; i++)
+		if (ctx_fields[i] == field)
+			return 1;
+	return 0;
+}
+
+/* A count that changes whenever a symbol or context id is freed. */
+uint64_t
+store_recycled(const struct store *s)
+{
+	return intern_sym_freed(s->syms) + intern_tuple_freed(s->ctx);
 }
 
 /* ---- watchers ---- */

@@ -99,6 +99,12 @@ enum {
 	STORE_H_PDST_SHIFT = 12		/* 2 bits: pkt-dstaddr code */
 };
 
+/* pkt-srcaddr / pkt-dstaddr codes in store_rec.has: absent, the same
+ * address as srcaddr (dstaddr), the other side's, or in the detail. */
+enum {
+	STORE_PC_ABSENT, STORE_PC_SAME, STORE_PC_OTHER_SIDE, STORE_PC_DETAIL
+};
+
 /* Bytes of ring memory per record: the record and one link per index. */
 #define STORE_REC_BYTES (sizeof(struct store_rec) + 4 * STORE_IX_COUNT)
 
@@ -238,6 +244,92 @@ int store_rec_val(const struct store *s, const struct store_rec *r,
 int store_rec_value(const struct store *s, const struct store_rec *r,
     int field, union flow_val *out);
 
+/* Fast read of a number or enum kept in the record itself (ports,
+ * protocol, tcp-flags, bytes, packets/start/end when not wide, action,
+ * log-status, type, flow-direction, traffic-path) and of the srcaddr and
+ * dstaddr ids: 1 present, 0 absent, -1 when field is not one of these
+ * (ask store_rec_val).  For scans: inline, no table lookups. */
+static inline int
+store_rec_fast(const struct store_rec *r, int field, uint64_t *v)
+{
+	switch (field) {
+	case F_SRCADDR:
+		*v = r->src;
+		return r->src != 0;
+	case F_DSTADDR:
+		*v = r->dst;
+		return r->dst != 0;
+	case F_SRCPORT:
+		*v = r->sport;
+		return (r->has & STORE_H_SPORT) != 0;
+	case F_DSTPORT:
+		*v = r->dport;
+		return (r->has & STORE_H_DPORT) != 0;
+	case F_PROTOCOL:
+		*v = r->proto;
+		return (r->has & STORE_H_PROTO) != 0;
+	case F_TCP_FLAGS:
+		*v = r->tcp_flags;
+		return (r->has & STORE_H_TCPFLAGS) != 0;
+	case F_BYTES:
+		*v = (uint64_t)r->bytes_hi << 32 | r->bytes_lo;
+		return (r->has & STORE_H_BYTES) != 0;
+	case F_PACKETS:
+		if (r->has & STORE_H_WIDE)
+			return -1;
+		*v = r->packets;
+		return (r->has & STORE_H_PACKETS) != 0;
+	case F_START:
+		if (r->has & STORE_H_WIDE)
+			return -1;
+		*v = r->start;
+		return (r->has & STORE_H_START) != 0;
+	case F_END:
+		if (r->has & STORE_H_WIDE)
+			return -1;
+		*v = (uint64_t)r->start + r->dur;
+		return (r->has & STORE_H_END) != 0;
+	case F_ACTION:
+		*v = r->e1 & 3;
+		return *v != 0;
+	case F_LOG_STATUS:
+		*v = (r->e1 >> 2) & 3;
+		return *v != 0;
+	case F_TYPE:
+		*v = (r->e1 >> 4) & 3;
+		return *v != 0;
+	case F_FLOW_DIRECTION:
+		*v = (r->e1 >> 6) & 3;
+		return *v != 0;
+	case F_TRAFFIC_PATH:
+		*v = r->e2 & 15;
+		return *v != 0;
+	case F_PKT_SRCADDR:
+	case F_PKT_DSTADDR: {
+		int src = field == F_PKT_SRCADDR;
+		unsigned code = (r->has >> (src ? STORE_H_PSRC_SHIFT :
+		    STORE_H_PDST_SHIFT)) & 3;
+
+		if (code == STORE_PC_DETAIL)
+			return -1;
+		if (code == STORE_PC_ABSENT)
+			return 0;
+		*v = (code == STORE_PC_SAME) == src ? r->src : r->dst;
+		return 1;
+	}
+	default:
+		return -1;
+	}
+}
+
+/* 1 when the record has a detail tuple (else every field for which
+ * store_field_detail is 1 is absent). */
+static inline int
+store_rec_has_detail(const struct store_rec *r)
+{
+	return r->aux != 0;
+}
+
 /* The record's event-time span; returns 0 when it has none. */
 int store_rec_span(const struct store *s, const struct store_rec *r,
     uint32_t *t0, uint32_t *t1);
@@ -342,6 +434,18 @@ const struct flow_addr *store_addr(const struct store *s, uint32_t id);
 
 /* The text behind a symbol id, not NUL-terminated, length in *len. */
 const char *store_sym(const struct store *s, uint32_t id, uint32_t *len);
+
+/* 1 when a field lives in the detail tuple (see store_rec_has_detail). */
+int store_field_detail(int field);
+
+/* 1 when every record with the same context id (store_rec_ctx) has the
+ * same value of field (the per-interface fields). */
+int store_field_per_ctx(int field);
+
+/* A count that changes whenever a symbol id or a context id is freed
+ * (and so may be reused for another value): caches keyed by those ids
+ * stay valid while it stays the same. */
+uint64_t store_recycled(const struct store *s);
 
 /* Register a function called with each record before it is evicted;
  * 0, or -1 when out of memory. */

@@ -149,5 +149,38 @@ check "an unknown --top field is a usage error" test $rc = 2
 rc=$?
 check "a bad --format is a usage error" test $rc = 2
 
+# -e: the filter, checked against awk on the same generated file.
+awk 'NR > 1 && $13 == "REJECT" && $7 == 22' "$tmp/t.log" | wc -l >"$tmp/e.want"
+"$bin" -b -e 'reject and dstport = 22' "$tmp/t.log" | tail -n +2 | wc -l >"$tmp/e.got"
+check "-e selects the same records as awk" cmp -s "$tmp/e.want" "$tmp/e.got"
+check "-e matches some records (the test is not empty)" test "$(cat "$tmp/e.want")" -gt 0
+awk 'NR > 1 && $13 == "REJECT" && $4 !~ /^10\./ { b[$4] += $10 } END { for (k in b) printf "%s,%.0f\n", k, b[k] }' \
+	"$tmp/t.log" | sort -t, -k2,2nr -k1,1 | head -5 >"$tmp/e.top.want"
+"$bin" -b --top=srcaddr -n 5 -o csv -e 'reject srcaddr != 10.0.0.0/8' "$tmp/t.log" |
+	tail -n +2 | cut -d, -f1,4 >"$tmp/e.top.got"
+check "-e applies to --top" cmp -s "$tmp/e.top.want" "$tmp/e.top.got"
+"$bin" -b -o none --stats -e 'dstport==22 && !accept' "$tmp/t.log" 2>"$tmp/e.st"
+check "--stats shows the canonical filter" \
+	grep -q '^  filter      dstport = 22 and not accept$' "$tmp/e.st"
+check "--stats shows the matched count" \
+	grep -q "^  matched     $(cat "$tmp/e.want") records$" "$tmp/e.st"
+"$bin" -b -e 'srcport = 10.0.0.1' "$tmp/t.log" >/dev/null 2>"$tmp/e.err"
+rc=$?
+check "a bad filter is a usage error" test $rc = 2
+check "a bad filter says what was expected, with a caret" \
+	cmp -s "$tmp/e.err" <(printf '%s\n' \
+	"vpctop: bad filter: expected a port number (0-65535) for srcport, found '10.0.0.1'" \
+	"  srcport = 10.0.0.1" "            ^" \
+	"Try 'vpctop --help' for more information.")
+wm=$(awk 'NR > 1 && $12 > m { m = $12 } END { print m }' "$tmp/t.log")
+awk -v t=$((wm - 300)) 'NR > 1 && $12 > t' "$tmp/t.log" | wc -l >"$tmp/e.rel.want"
+"$bin" -b -e 'end > -5m' "$tmp/t.log" | tail -n +2 | wc -l >"$tmp/e.rel.got"
+check "relative times count back from the newest end in the files" \
+	cmp -s "$tmp/e.rel.want" "$tmp/e.rel.got"
+check "relative times select some records" test "$(cat "$tmp/e.rel.want")" -gt 0
+"$bin" -b -e 'end > -5m' - <"$tmp/t.log" | tail -n +2 | wc -l >"$tmp/e.stdin"
+check "on stdin relative times count back from the clock" \
+	test "$(cat "$tmp/e.stdin")" = 0
+
 echo "1..$n"
 exit $((fails > 0))

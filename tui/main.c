@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "field.h"
+#include "filter.h"
 #include "format.h"
 #include "gen.h"
 #include "ingest.h"
@@ -48,6 +49,8 @@ struct options {
 	int by;			/* enum store_rank */
 	unsigned long long limit;
 	uint64_t capacity;	/* 0: no store unless --top */
+	const char *filter_text;	/* -e, or NULL */
+	struct filter *filter;
 	struct ui_opts ui;	/* the interactive interface's options */
 };
 
@@ -55,6 +58,10 @@ struct options {
 struct batch {
 	struct output *out;	/* NULL: records are not printed */
 	struct store *store;	/* NULL: records are not kept */
+	struct filter *filter;	/* -e for record output, or NULL */
+	uint64_t matched;	/* records that passed the filter */
+	uint32_t newest;	/* newest end seen (the watermark pre-pass) */
+	int has_newest;
 };
 
 static const char usage_text[] =
@@ -78,7 +85,6 @@ static const char usage_text[] =
 "                         portscan, bruteforce, exfil, rejectstorm, nat\n"
 "      --replay[=SPEED]   replay the files paced by their start times,\n"
 "                         SPEED times real time (default 1)\n"
-"  -e, --filter=EXPR      the interface's starting filter\n"
 "\n"
 "Interface:\n"
 "      --theme=NAME|FILE  colour theme (default, mono, or a .theme file)\n"
@@ -93,6 +99,13 @@ static const char usage_text[] =
 "  -n, --limit=N          rows of --top (default 20; 0: all)\n"
 "      --capacity=N       records kept in the ring (default 4194304)\n"
 "      --memory=SIZE      or a memory budget for the ring: 512M, 2G ...\n"
+"\n"
+"Filter:\n"
+"  -e, --filter=EXPR      only records matching EXPR, for record output and\n"
+"                         --top: 'reject and dstport = 22', 'addr =\n"
+"                         10.0.0.0/8', 'bytes > 10M', 'end > -15m' (see\n"
+"                         FILTERS in vpctop(1)); the interface's starting\n"
+"                         filter\n"
 "\n"
 "Output:\n"
 "  -o, --output=FMT       text (default) | csv | json | none; with --top,\n"
@@ -150,10 +163,77 @@ batch_record(void *ctx, const struct flow *f)
 {
 	struct batch *b = ctx;
 
-	if (b->out)
-		output_record(b->out, f);
+	if ((b->out || b->filter) &&
+	    (b->filter == NULL || filter_match_flow(b->filter, f))) {
+		b->matched++;
+		if (b->out)
+			output_record(b->out, f);
+	}
 	if (b->store)
 		store_append(b->store, f);
+}
+
+/* Note the newest end time of a record (the watermark pre-pass). */
+static void
+watermark_record(void *ctx, const struct flow *f)
+{
+	struct batch *b = ctx;
+	uint64_t t;
+
+	if (flow_has(f, F_END))
+		t = f->v[F_END].u;
+	else if (flow_has(f, F_START))
+		t = f->v[F_START].u;
+	else
+		return;
+	if (t > UINT32_MAX)
+		t = UINT32_MAX;
+	if (!b->has_newest || t > b->newest)
+		b->newest = (uint32_t)t;
+	b->has_newest = 1;
+}
+
+/* Resolve the filter's relative times: against the newest end time of
+ * the sources when they can be read twice, else (stdin) the wall clock. */
+static void
+resolve_relative(const struct options *opt, char **sources, int nsources)
+{
+	struct batch w;
+	struct ingest *in;
+	int i;
+
+	for (i = 0; i < nsources; i++)
+		if (strcmp(sources[i], "-") == 0)
+			break;
+	if (nsources == 0 || i < nsources) {
+		filter_set_now(opt->filter, (uint32_t)time(NULL));
+		return;
+	}
+	memset(&w, 0, sizeof w);
+	in = ingest_new(opt->has_fmt ? &opt->fmt : NULL, watermark_record,
+	    NULL, &w);
+	if (in == NULL)
+		return;
+	for (i = 0; i < nsources; i++)
+		(void)ingest_path(in, sources[i]);
+	ingest_free(in);
+	filter_set_now(opt->filter, w.has_newest ? w.newest : 0);
+}
+
+/* Parse -e or fail with a usage error that points at the column. */
+static struct filter *
+filter_arg(const char *text)
+{
+	struct filter_error fe;
+	struct filter *f = filter_parse(text, &fe);
+
+	if (f == NULL) {
+		fprintf(stderr, "vpctop: bad filter: %s\n  %s\n  %*s^\n",
+		    fe.msg, text, fe.col, "");
+		fputs("Try 'vpctop --help' for more information.\n", stderr);
+		exit(EXIT_USAGE);
+	}
+	return f;
 }
 
 /* Parse a --top argument: one field name or two separated by a comma. */
@@ -300,11 +380,16 @@ run_batch(const struct options *opt, char **sources, int nsources)
 {
 	static char outbuf[1 << 20];
 	struct timespec t0, t1;
-	struct batch b = { NULL, NULL };
+	struct batch b;
 	struct view *top = NULL;
 	struct ingest *in;
 	int status = EXIT_SUCCESS, i;
 
+	memset(&b, 0, sizeof b);
+	if (opt->top[0] < 0)
+		b.filter = opt->filter;
+	if (opt->filter && filter_has_relative(opt->filter))
+		resolve_relative(opt, sources, nsources);
 	/* Records show as they come on a terminal; a pipe gets big writes. */
 	setvbuf(stdout, outbuf, isatty(STDOUT_FILENO) ? _IOLBF : _IOFBF,
 	    sizeof outbuf);
@@ -325,10 +410,18 @@ run_batch(const struct options *opt, char **sources, int nsources)
 
 		memset(&vo, 0, sizeof vo);
 		vo.cumulative = 1;
+		if (opt->filter) {
+			if (filter_bind(opt->filter, b.store) < 0) {
+				fprintf(stderr, "vpctop: out of memory\n");
+				return EXIT_FAILURE;
+			}
+			vo.match = filter_match_rec;
+			vo.match_ctx = opt->filter;
+		}
 		top = view_group_new(b.store, opt->top[0], opt->top[1], &vo);
 	}
 	in = ingest_new(opt->has_fmt ? &opt->fmt : NULL,
-	    b.out || b.store ? batch_record : NULL, say, &b);
+	    b.out || b.store || b.filter ? batch_record : NULL, say, &b);
 	if ((opt->top[0] >= 0 && top == NULL) || in == NULL ||
 	    (opt->top[0] < 0 && opt->output != OUTPUT_NONE && b.out == NULL)) {
 		fprintf(stderr, "vpctop: out of memory\n");
@@ -369,10 +462,32 @@ run_batch(const struct options *opt, char **sources, int nsources)
 		print_stats(stderr, ingest_stats(in),
 		    (double)(t1.tv_sec - t0.tv_sec) +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e9);
+		if (opt->filter) {
+			char canon[1024];
+
+			filter_to_string(opt->filter, canon, sizeof canon);
+			fprintf(stderr, "  filter      %s\n", canon);
+			if (top) {
+				struct store_totals t;
+
+				view_totals(top, &t);
+				fprintf(stderr, "  matched     %llu records\n",
+				    (unsigned long long)t.records);
+			} else
+				fprintf(stderr, "  matched     %llu records\n",
+				    (unsigned long long)b.matched);
+		}
 		if (b.store)
 			print_store_stats(stderr, b.store);
 	}
+	if (opt->filter && filter_expensive(opt->filter) > 0)
+		fprintf(stderr, "vpctop: warning: a regex of the filter was too "
+		    "expensive (match limit) on %llu records; they were "
+		    "left out\n",
+		    (unsigned long long)filter_expensive(opt->filter));
 	view_free(top);
+	if (opt->filter)
+		filter_unbind(opt->filter);
 	store_free(b.store);
 	ingest_free(in);
 	return status;
@@ -390,9 +505,6 @@ interactive_option(int c, const char *arg, struct ui_opts *u)
 	switch (c) {
 	case 'f':
 		u->follow = 1;
-		return 1;
-	case 'e':
-		u->filter = arg;
 		return 1;
 	case OPT_DEMO:
 		u->demo = 1;
@@ -436,6 +548,7 @@ run_interactive(struct options *opt, char **sources, int nsources)
 	opt->ui.top[0] = opt->top[0];
 	opt->ui.top[1] = opt->top[1];
 	opt->ui.by = opt->by;
+	opt->ui.filter = opt->filter_text;
 	return ui_run(&opt->ui, sources, nsources);
 }
 
@@ -455,10 +568,10 @@ main(int argc, char **argv)
 		{ "limit", required_argument, NULL, 'n' },
 		{ "capacity", required_argument, NULL, 'C' },
 		{ "memory", required_argument, NULL, 'M' },
+		{ "filter", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "follow", no_argument, NULL, 'f' },
-		{ "filter", required_argument, NULL, 'e' },
 		{ "demo", optional_argument, NULL, OPT_DEMO },
 		{ "replay", optional_argument, NULL, OPT_REPLAY },
 		{ "theme", required_argument, NULL, OPT_THEME },
@@ -476,7 +589,7 @@ main(int argc, char **argv)
 	opt.top[0] = opt.top[1] = -1;
 	opt.by = STORE_BY_BYTES;
 	opt.limit = 20;
-	while ((c = getopt_long(argc, argv, "bF:o:n:hVfe:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "bF:o:n:e:hVf", longopts, NULL)) != -1) {
 		if (interactive_option(c, optarg, &opt.ui))
 			continue;
 		switch (c) {
@@ -539,6 +652,11 @@ main(int argc, char **argv)
 				opt.capacity = STORE_MAX_CAPACITY;
 			break;
 		}
+		case 'e':
+			filter_free(opt.filter);
+			opt.filter_text = optarg;
+			opt.filter = filter_arg(optarg);
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return EXIT_SUCCESS;
@@ -561,5 +679,7 @@ main(int argc, char **argv)
 	if (optind == argc && isatty(STDIN_FILENO))
 		usage_error("no input: give a FILE, DIR or -, or pipe records "
 		    "into vpctop");
-	return run_batch(&opt, argv + optind, argc - optind);
+	r = run_batch(&opt, argv + optind, argc - optind);
+	filter_free(opt.filter);
+	return r;
 }
