@@ -1074,9 +1074,11 @@ pane_tree_draw(struct pane_tree *p, const struct pane_env *e,
 		if (m > top)
 			top = m;
 	}
-	keyw = r->w / 2;
-	if (keyw > 40)
-		keyw = 40;
+	keyw = r->w * 55 / 100;
+	if (keyw < 18)
+		keyw = 18;
+	if (keyw > 44)
+		keyw = 44;
 	barw = r->w - keyw - numw - 1;
 	p->height = r->h - 2;
 	pane_list_move(&p->cur, &p->scroll, (int)p->nrows, p->height, 0);

@@ -736,8 +736,8 @@ ui_box(int h, int w)
 	struct pane_rect r;
 	int i;
 
-	if (w > COLS - 2)
-		w = COLS - 2;
+	if (w > COLS)
+		w = COLS;
 	if (h > LINES - 2)
 		h = LINES - 2;
 	r.y = (LINES - h) / 2;
@@ -780,7 +780,7 @@ static void
 ui_draw_rejects(struct ui *u)
 {
 	const struct ingest_stats *st = live_stats(u->lv);
-	struct pane_rect r = ui_box(LINES - 2, COLS - 2);
+	struct pane_rect r = ui_box(LINES - u->status_h - 1, COLS);
 	char buf[512], clean[512];
 	int a = theme_attr(THEME_HELP), line = 0, y;
 	unsigned i, k;
@@ -846,6 +846,8 @@ ui_refresh(struct ui *u)
 static void
 ui_draw(struct ui *u)
 {
+	int i;
+
 	curs_set(0);
 	if (u->too_small) {
 		static const char m1[] = "terminal too small";
@@ -882,10 +884,10 @@ ui_draw(struct ui *u)
 		    u->focus == UI_TREE);
 		pane_tail_draw(&u->tail, &u->env, &u->r_tail,
 		    u->focus == UI_TAIL);
-		if (u->sep_x >= 0) {
-			attrset(theme_attr(THEME_BORDER));
-			mvvline(u->r_top.y, u->sep_x, ACS_VLINE, u->r_top.h);
-		}
+		for (i = 0; u->sep_x >= 0 && i < u->r_top.h; i++)
+			pane_put(u->r_top.y + i, u->sep_x, u->sep_x + 1,
+			    theme_attr(THEME_BORDER), u->env.utf8 ? "\u2502" :
+			    "|");
 	}
 	/* a pane that refreshed after the tail moved may need this */
 	if (u->r_tl.h > 0)
@@ -1275,6 +1277,9 @@ ui_start(struct ui *u)
 	u->in = input_new(fd_in, u->env.utf8);
 	if (u->in == NULL)
 		ui_fatal(u, "cannot read keys from the terminal");
+	/* terminfo padding (vt100: $<5> on every cursor move) only wastes
+	 * bandwidth on today's emulators and SSH links */
+	setenv("NCURSES_NO_PADDING", "1", 0);
 	u->scr = newterm(NULL, u->out, fin);
 	if (u->scr == NULL)
 		ui_fatal(u, "cannot use this terminal (is TERM set?)");

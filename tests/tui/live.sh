@@ -1,0 +1,102 @@
+#!/bin/bash
+# Terminal tests of the interactive interface with live and piped input:
+# --demo keeps growing, records on stdin (keys from /dev/tty), record
+# detail, +/- on a selected value, search with n, rejected lines, Ctrl-Z
+# and Ctrl-C.  Prints TAP.
+set -u
+. "${VPCTOP_SRCDIR:-.}/tests/tui/lib.sh"
+
+"$bin" --generate=20000 >"$tmp/f.log"
+{ cat "$tmp/f.log"; printf 'this is not a flow log\n2 x y\n'; } >"$tmp/bad.log"
+
+# The number of records the status bar shows, as an integer.
+records() {
+	screen | head -1 | grep -Eo '[0-9.]+[kMG]? rec' | awk '{
+		v = $1; m = 1
+		if (v ~ /k$/) m = 1e3; if (v ~ /M$/) m = 1e6; if (v ~ /G$/) m = 1e9
+		sub(/[kMG]$/, "", v); printf "%d\n", v * m }'
+}
+
+# Wait until the record count passes $1.
+grows() {
+	local i r
+	for i in $(seq 1 100); do
+		r=$(records)
+		[ -n "$r" ] && [ "$r" -gt "$1" ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+export LC_ALL=C.UTF-8 TERM=xterm-256color
+
+start "'$bin' --demo; echo EXITED; sleep 30"
+check "--demo: the status bar says LIVE" shows 'vpctop +LIVE +demo'
+check "--demo: records arrive" shows '[0-9] rec'
+first=$(records)
+check "--demo: the record count grows" grows "${first:-0}"
+keys C-c
+check "Ctrl-C quits" shows '^EXITED'
+
+start "cat f.log | '$bin'; echo EXITED; sleep 30"
+check "records on stdin, keys from the terminal" shows '20\.0k rec'
+keys q
+check "q quits when stdin is a pipe" shows '^EXITED'
+
+start "'$bin' f.log; echo EXITED; sleep 30"
+shows 'Top talkers' >/dev/null
+keys +
+check "+ filters to the selected top talker" \
+	shows 'filter: srcaddr = 10\.113\.80\.38'
+keys -
+check "- then excludes it again" \
+	shows 'filter: srcaddr = 10\.113\.80\.38 and srcaddr != 10\.113\.80\.38'
+check "and nothing matches" shows 'match 0 of 20\.0k'
+keys c Tab Tab
+check "Tab moves the focus to the tail" shows '^\[Tail\]'
+keys Enter
+check "Enter shows the record detail" \
+	eval 'shows "Record detail" && screen | grep -Eq "^ +srcaddr +10\."'
+check "the detail decodes protocol and times" \
+	eval 'screen | grep -Eq "protocol +(6|17|1) +(TCP|UDP|ICMP)" &&
+	      screen | grep -Eq "start +[0-9]+ +20[0-9-]+ [0-9:]+ UTC"'
+keys Escape
+check "Esc closes the detail" hides 'Record detail'
+keys '\'; text 'dstport = 22'; keys Enter
+check "a search puts the cursor on a match" \
+	eval 'shows "search: dstport = 22"'
+keys n
+check "n finds the next match" hides 'search: no'
+keys r
+check "r shows the oldest records first" shows 'oldest first'
+keys q
+check "q quits" shows '^EXITED'
+
+start "'$bin' bad.log; echo EXITED; sleep 30"
+check "rejected lines are counted in the status bar" shows '2 rejected \(R\)'
+keys R
+check "R lists the reasons with examples" \
+	eval 'shows "Rejected lines" && screen | grep -q "bad.log:20002"'
+keys Escape
+check "Esc closes the pane" hides 'Rejected lines'
+keys q
+check "q quits" shows '^EXITED'
+
+start "'$bin'; echo RC=\$?; sleep 30"
+check "no source on a terminal: a usage hint" \
+	eval 'shows "RC=2" && screen | grep -q -- "--demo"'
+
+start "PS1='$ ' bash --norc --noprofile -i"
+shows '\$' >/dev/null
+text "stty -a >before; '$bin' f.log; stty -a >after; echo DONE"; keys Enter
+shows 'Top talkers' >/dev/null
+keys C-z
+check "Ctrl-Z suspends and gives the shell back" shows 'Stopped'
+text 'fg'; keys Enter
+check "fg brings the interface back" shows 'Top talkers'
+keys q
+check "and q still quits cleanly" \
+	eval 'shows "^DONE" && cmp -s "$tmp/before" "$tmp/after"'
+
+echo "1..$n"
+[ "$fails" -eq 0 ]
