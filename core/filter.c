@@ -2350,12 +2350,31 @@ put_bytes(char *o, const char *p, size_t n)
 	return o + n;
 }
 
-/* Write an enum word (or its number) at o; returns the end. */
+/* Write an enum word (or its number) at o; returns the end.  The words
+ * of the enums kept in a record (values 0-3) come from a table made once. */
 static inline char *
 put_word(char *o, int id, uint64_t v)
 {
-	const char *w = field_enum_word(id, (unsigned)v);
+	static const char *words[FIELD_COUNT][4];
+	static uint8_t lens[FIELD_COUNT][4], ready[FIELD_COUNT];
+	const char *w;
 
+	if (v < 4) {
+		if (!ready[id]) {
+			unsigned k;
+
+			for (k = 0; k < 4; k++) {
+				words[id][k] = field_enum_word(id, k);
+				lens[id][k] = (uint8_t)(words[id][k] ?
+				    strlen(words[id][k]) : 0);
+			}
+			ready[id] = 1;
+		}
+		if (words[id][v] != NULL)
+			return put_bytes(o, words[id][v], lens[id][v]);
+		return put_dec(o, v);
+	}
+	w = field_enum_word(id, (unsigned)v);
 	if (w == NULL)
 		return put_dec(o, v);
 	return put_bytes(o, w, strlen(w));
@@ -2420,8 +2439,7 @@ rec_line(struct filter *f, const struct store *s, const struct store_rec *r)
 				if (aid[k] == v && alen[k] != 0)
 					break;
 			if (k < 2) {
-				memmove(o, f->line + aoff[k], alen[k]);
-				o += alen[k];
+				o = put_bytes(o, f->line + aoff[k], alen[k]);
 				continue;
 			}
 			k = aid[0] == 0 ? 0 : 1;

@@ -819,8 +819,8 @@ random_line(struct rnd *r, char *buf, size_t size)
 	    rnd_below(r, 2) ? "ingress" : "egress");
 }
 
-/* A filtered group view kept open while records come and go agrees with
- * a recount of the ring at every step. */
+/* A filtered group view and tree kept open while records come and go
+ * agree with a recount of the ring at every step. */
 static void
 test_filtered_view(void **state)
 {
@@ -836,7 +836,7 @@ test_filtered_view(void **state)
 		struct store *s = store_new(50);
 		struct filter *f = filter_parse(exprs[e], NULL);
 		struct view_opts vo;
-		struct view *v;
+		struct view *v, *tree;
 		int i;
 
 		assert_non_null(s);
@@ -847,6 +847,8 @@ test_filtered_view(void **state)
 		vo.match_ctx = f;
 		v = view_group_new(s, F_DSTPORT, -1, &vo);
 		assert_non_null(v);
+		tree = view_tree_new(s, &vo);
+		assert_non_null(tree);
 		for (i = 0; i < 400; i++) {
 			char line[512];
 			struct flow fl;
@@ -859,7 +861,21 @@ test_filtered_view(void **state)
 				continue;
 			view_totals(v, &t);
 			assert_int_equal(t.records, filter_count(f, s));
+			/* the tree's accounts (every record has account 1) */
+			{
+				struct view_node kids[4];
+				size_t nk, k, got;
+				uint64_t sum = 0;
+
+				got = view_tree_children(tree, NULL, 0,
+				    STORE_BY_FLOWS, kids, 4, &nk);
+				for (k = 0; k < got; k++)
+					sum += kids[k].t.records;
+				assert_true(got <= 1);
+				assert_int_equal(sum, t.records);
+			}
 		}
+		view_free(tree);
 		view_free(v);
 		filter_free(f);
 		store_free(s);
