@@ -72,6 +72,21 @@ check "r shows the oldest records first" shows 'oldest first'
 keys q
 check "q quits" shows '^EXITED'
 
+start "'$bin' --mouse f.log; echo EXITED; sleep 30"
+shows 'TIME UTC' >/dev/null
+# the source address of the tail's fourth row (screen line 16)
+want=$(screen | sed -n 16p | awk '{ print $3 }' | sed 's/:[0-9]*$//')
+text $'\e[<0;5;16M\e[<0;5;16m'
+keys d
+check "a click selects a tail row (--mouse)" \
+	eval 'shows "Record detail" && screen | grep -Eq "^ +srcaddr +$want( |\$)"'
+keys Escape
+hides 'Record detail' >/dev/null
+text $'\e[<65;5;16M'
+check "the wheel scrolls the tail" hides 'following'
+keys q
+check "q quits with the mouse on" shows '^EXITED'
+
 start "'$bin' bad.log; echo EXITED; sleep 30"
 check "rejected lines are counted in the status bar" shows '2 rejected \(R\)'
 keys R
