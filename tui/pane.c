@@ -850,9 +850,13 @@ pane_top_draw(struct pane_top *p, const struct pane_env *e,
 	if (r->h < 2)
 		return;
 	f2 = top_keys[p->key].f2;
-	if (r->w < 60)
-		ratew = 0;
+	/* the key (an IPv4 address fits 16 columns), figures, the rate
+	 * when it fits beside a bar of at least 4, the bar takes the rest */
 	keyw = f2 >= 0 ? 33 : 22;
+	if (r->w < 70)
+		keyw = f2 >= 0 ? 26 : 16;
+	if (keyw + numw + pctw + ratew + 6 > r->w)
+		ratew = 0;
 	barw = r->w - keyw - numw - pctw - ratew - 2;
 	if (barw < 4) {
 		keyw += barw - 4;
@@ -891,15 +895,20 @@ pane_top_draw(struct pane_top *p, const struct pane_env *e,
 		base = theme_attr(sel ? THEME_SELECTED : THEME_NORMAL);
 		if (sel)
 			pane_fill(y, r->x, r->x + r->w, base);
-		if (f2 >= 0)
-			snprintf(k1, sizeof k1, "%s %s %s", row->key[0],
-			    e->utf8 ? "\u2192" : ">", row->key[1]);
-		else
-			snprintf(k1, sizeof k1, "%s", row->key[0]);
-		pane_clean(k1, strlen(k1), txt, sizeof txt, keyw - 1, 1);
-		if (!e->utf8)
-			pane_clean(k1, strlen(k1), txt, sizeof txt, keyw - 1, 0);
-		pane_put(y, r->x, r->x + keyw, base, txt);
+		/* each value sanitised on its own; the arrow is ours */
+		pane_clean(row->key[0], strlen(row->key[0]), txt, sizeof txt,
+		    keyw - 1, e->utf8);
+		x = pane_put(y, r->x, r->x + keyw - 1, base, txt);
+		if (f2 >= 0) {
+			int roomy = keyw >= 33;
+
+			x = pane_put(y, x, r->x + keyw - 1, base, e->utf8 ?
+			    (roomy ? " \u2192 " : "\u2192") : (roomy ? " > " :
+			    ">"));
+			pane_clean(row->key[1], strlen(row->key[1]), k1,
+			    sizeof k1, r->x + keyw - 1 - x, e->utf8);
+			pane_put(y, x, r->x + keyw - 1, base, k1);
+		}
 		pane_metric_text(pane_metric(&row->t, e->by), e->by, a,
 		    sizeof a);
 		snprintf(txt, sizeof txt, "%*s %*.1f", numw, a, pctw - 1,
@@ -907,8 +916,7 @@ pane_top_draw(struct pane_top *p, const struct pane_env *e,
 		pane_put(y, r->x + keyw, r->x + r->w, base, txt);
 		if (barw > 0 && tm) {
 			double frac = (double)pane_metric(&row->t, e->by) /
-			    (double)pane_metric(&p->rows[0].t, e->by ?
-			    e->by : e->by);
+			    (double)pane_metric(&p->rows[0].t, e->by);
 			double rej = row->t.flows ? (double)row->t.rejects /
 			    (double)row->t.flows : 0;
 			int bx = r->x + keyw + numw + pctw + 1;

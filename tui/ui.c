@@ -493,7 +493,7 @@ ui_layout(struct ui *u)
 	if (upper < 5)
 		upper = 5;
 	if (cols >= 70) {
-		int wl = cols * 55 / 100;
+		int wl = cols * (cols >= 100 ? 55 : 60) / 100;
 
 		u->r_top = (struct pane_rect){ u->status_h, 0, upper, wl };
 		u->sep_x = wl;
