@@ -637,6 +637,21 @@ pane_tail_draw(struct pane_tail *t, const struct pane_env *e,
 			used += tail_cols[c].w + 1;
 		}
 	}
+	if (!widths[TC_DST]) {
+		/* narrow: time, action, both addresses sharing what is
+		 * left, bytes when there is room */
+		memset(widths, 0, sizeof widths);
+		widths[TC_TIME] = 8;
+		widths[TC_ACTION] = 6;
+		used = 16;
+		if (r->w - used - 10 >= 24) {
+			widths[TC_BYTES] = 9;
+			used += 10;
+		}
+		widths[TC_SRC] = (r->w - used) / 2 - 1;
+		widths[TC_DST] = r->w - used - widths[TC_SRC] - 2;
+		used = r->w + 1;
+	}
 	/* give what is left to the addresses (IPv6 needs it) */
 	if (r->w + 1 - used > 0 && widths[TC_SRC] && widths[TC_DST]) {
 		int more = (r->w + 1 - used) / 2;

@@ -480,7 +480,7 @@ ui_layout(struct ui *u)
 	tl_h = rows >= 20 ? 2 : rows >= 16 ? 1 : 0;
 	avail = rows - u->status_h - 1 - tl_h;
 	u->r_tl = (struct pane_rect){ rows - 1 - tl_h, 0, tl_h, cols };
-	u->single = rows < 16;
+	u->single = rows < 16 || (cols < 70 && rows < 24);
 	u->sep_x = -1;
 	if (u->single) {
 		struct pane_rect r = { u->status_h, 0, avail, cols };
