@@ -35,6 +35,17 @@ check "--demo: the status bar says LIVE" shows 'vpctop +LIVE +demo'
 check "--demo: records arrive" shows '[0-9] rec'
 first=$(records)
 check "--demo: the record count grows" grows "${first:-0}"
+keys Tab Tab Down Down Down
+check "moving down stops following the newest record" \
+	eval 'shows "^\[Tail\] newest first *$"'
+rows=$(screen | sed -n '/TIME UTC/,/^bytes/p' | sed '$d')
+now=$(records)
+grows "${now:-0}" >/dev/null
+sleep 0.3
+check "the tail stays put while records arrive" \
+	eval '[ "$(screen | sed -n "/TIME UTC/,/^bytes/p" | sed "\$d")" = "$rows" ]'
+keys Home
+check "Home follows the newest records again" shows 'newest first, following'
 keys C-c
 check "Ctrl-C quits" shows '^EXITED'
 
