@@ -1330,6 +1330,19 @@ ui_timeout(struct ui *u, int key_wait, int more)
 	return (int)t;
 }
 
+/* Tell whether any input is live. */
+static int
+ui_any_live(const struct ui *u)
+{
+	const struct live_input *in;
+	size_t i, n = live_inputs(u->lv, &in);
+
+	for (i = 0; i < n; i++)
+		if (in[i].live)
+			return 1;
+	return 0;
+}
+
 /* The loop: keys, signals, inputs, frames, until quit. */
 static void
 ui_loop(struct ui *u)
@@ -1379,9 +1392,11 @@ ui_loop(struct ui *u)
 			double now = ui_now_ms();
 
 			if (now - last_status >= 1000) {
-				/* the status bar's clock (lag) moves */
+				/* the status bar's clock (lag, rate) moves
+				 * when an input is live */
 				last_status = now;
-				u->dirty_data = 1;
+				if (ui_any_live(u))
+					u->dirty_data = 1;
 			}
 			if (u->dirty_keys || (u->dirty_data &&
 			    now - u->last_draw >= UI_FRAME_MS))

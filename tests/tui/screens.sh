@@ -77,6 +77,11 @@ for conf in "xterm-256color C.UTF-8" "screen-256color C.UTF-8" \
 	keys s
 	check "$tag: s changes the rank" shows 'by dstaddr, rank packets'
 
+	keys o
+	check "$tag: o freezes the order" shows 'FROZEN'
+	keys o
+	check "$tag: o again unfreezes it" hides 'FROZEN'
+
 	keys '?'
 	check "$tag: ? shows the help" shows 'Help.*keys'
 	keys Escape
