@@ -215,6 +215,9 @@ pane_predicate(const char *field, const char *value, int exclude,
 
 /* ---- tail ---- */
 
+/* The limit sequence (exclusive) the tail may show (paused display). */
+static uint64_t tail_limit = STORE_NONE;
+
 /* Tell whether record seq is in the ring and matches the filter. */
 static int
 pane_tail_ok(const struct pane_env *e, void *extra, uint64_t seq)
@@ -233,8 +236,8 @@ pane_tail_ok(const struct pane_env *e, void *extra, uint64_t seq)
 /* Collect up to n matching records from seq going dir (-1 older, +1
  * newer) into out; returns the count. */
 static int
-pane_tail_collect(const struct pane_env *e, uint64_t seq, int dir, int n,
-    uint64_t *out, uint64_t limit, uint64_t *scanned)
+pane_tail_collect_from(const struct pane_env *e, uint64_t seq, int dir,
+    int n, uint64_t *out, uint64_t limit, uint64_t lo, uint64_t *scanned)
 {
 	uint64_t first = store_first(e->s), next = store_next(e->s);
 	uint64_t budget = PANE_SCAN_MAX;
@@ -242,7 +245,9 @@ pane_tail_collect(const struct pane_env *e, uint64_t seq, int dir, int n,
 
 	if (limit < next)
 		next = limit;
-	if (next == first || n <= 0)
+	if (lo > first)
+		first = lo;
+	if (next <= first || n <= 0)
 		return 0;
 	if (seq >= next)
 		seq = dir < 0 ? next - 1 : next;
@@ -263,6 +268,52 @@ pane_tail_collect(const struct pane_env *e, uint64_t seq, int dir, int n,
 	return k;
 }
 
+/* Collect matching records from seq going dir over the whole ring. */
+static int
+pane_tail_collect(const struct pane_env *e, uint64_t seq, int dir, int n,
+    uint64_t *out, uint64_t limit, uint64_t *scanned)
+{
+	return pane_tail_collect_from(e, seq, dir, n, out, limit, 0, scanned);
+}
+
+/* The newest h matching records, newest first, into out: only records
+ * that arrived since the last call are looked at, the rest comes from
+ * the previous answer (records never change; evicted ones drop out). */
+static int
+pane_tail_newest(struct pane_tail *t, const struct pane_env *e, int h,
+    uint64_t *out)
+{
+	uint64_t first = store_first(e->s), next = store_next(e->s);
+	uint64_t fresh[PANE_TAIL_MAX];
+	int n, i, k;
+
+	if (tail_limit != STORE_NONE || !t->inc_valid || t->inc_h != h ||
+	    t->inc_seen < first || t->inc_seen >= next) {
+		n = pane_tail_collect(e, STORE_NONE - 1, -1, h, out,
+		    tail_limit, &t->scanned);
+		if (tail_limit == STORE_NONE) {
+			memcpy(t->inc_rows, out, (size_t)n * sizeof *out);
+			t->inc_n = n;
+			t->inc_h = h;
+			t->inc_seen = next - 1;
+			t->inc_valid = next > first;
+		}
+		return n;
+	}
+	n = pane_tail_collect_from(e, next - 1, -1, h, fresh, STORE_NONE,
+	    t->inc_seen + 1, &t->scanned);
+	k = 0;
+	for (i = 0; i < n; i++)
+		out[k++] = fresh[i];
+	for (i = 0; i < t->inc_n && k < h; i++)
+		if (t->inc_rows[i] >= first)
+			out[k++] = t->inc_rows[i];
+	memcpy(t->inc_rows, out, (size_t)k * sizeof *out);
+	t->inc_n = k;
+	t->inc_seen = next - 1;
+	return k;
+}
+
 /* The record shown on screen after (dir 1) or before (dir -1) seq,
  * STORE_NONE when none. */
 static uint64_t
@@ -280,8 +331,6 @@ pane_tail_step(const struct pane_tail *t, const struct pane_env *e,
 	return STORE_NONE;
 }
 
-/* The limit sequence (exclusive) the tail may show. */
-static uint64_t tail_limit = STORE_NONE;
 
 /* Refresh the tail's rows. */
 void
@@ -309,8 +358,7 @@ pane_tail_refresh(struct pane_tail *t, const struct pane_env *e)
 		}
 	}
 	if (t->follow) {
-		n = pane_tail_collect(e, STORE_NONE - 1, -1, h, t->rows,
-		    tail_limit, &t->scanned);
+		n = pane_tail_newest(t, e, h, t->rows);
 		if (t->oldest_first) {
 			for (i = 0; i < n / 2; i++) {
 				uint64_t x = t->rows[i];

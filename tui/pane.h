@@ -43,6 +43,11 @@ struct pane_tail {
 	int nrows;
 	int height;		/* rows that fit, from the last draw */
 	uint64_t scanned;	/* records looked at by the last refresh */
+	/* the newest matching records as of inc_seen, newest first: the
+	 * following tail looks only at what arrived since */
+	uint64_t inc_rows[PANE_TAIL_MAX];
+	int inc_n, inc_h, inc_valid;
+	uint64_t inc_seen;
 };
 
 #define PANE_TOP_MAX 256

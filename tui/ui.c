@@ -259,6 +259,7 @@ ui_reset_views(struct ui *u)
 	pane_timeline_reset(&u->tl);
 	u->tail.follow = 1;
 	u->tail.cur = 0;
+	u->tail.inc_valid = 0;
 }
 
 /* Make f (bound, or NULL) the filter in force. */

@@ -49,6 +49,17 @@ check "Home follows the newest records again" shows 'newest first, following'
 keys C-c
 check "Ctrl-C quits" shows '^EXITED'
 
+start "'$bin' --demo -e 'dstport = 443'; echo EXITED; sleep 30"
+shows 'filter: dstport = 443' >/dev/null
+now=$(records)
+grows "${now:-0}" >/dev/null
+grows "$(records)" >/dev/null
+check "-e filters the live tail as records arrive" \
+	eval 'rows=$(screen | sed -n "/TIME UTC/,/^bytes/p" | sed "1d;\$d" | grep -v "^ *\$");
+	      [ -n "$rows" ] && ! echo "$rows" | grep -vq ":443 "'
+keys q
+shows '^EXITED' >/dev/null
+
 start "cat f.log | '$bin'; echo EXITED; sleep 30"
 check "records on stdin, keys from the terminal" shows '20\.0k rec'
 keys q
