@@ -115,7 +115,7 @@ test_builtin(void **state)
 	assert_int_equal(t.st[THEME_NORMAL].bg, -1);
 	assert_int_equal(t.st[THEME_NORMAL].attrs, 0);
 	assert_int_equal(t.st[THEME_SELECTED].fg, 231);
-	assert_int_equal(t.st[THEME_SELECTED].bg, 31);
+	assert_int_equal(t.st[THEME_SELECTED].bg, 25);
 	assert_int_equal(t.st[THEME_SELECTED].attrs, THEME_A_BOLD);
 	assert_int_equal(t.st[THEME_REJECT].fg, 203);
 	assert_int_equal(t.st[THEME_ESCAPE].fg, 213);
@@ -402,7 +402,7 @@ test_search(void **state)
 	assert_string_equal(t.name, "mine");
 	assert_int_equal(t.st[THEME_REJECT].fg, 2);
 	/* Unnamed elements keep the default theme's style. */
-	assert_int_equal(t.st[THEME_SELECTED].bg, 31);
+	assert_int_equal(t.st[THEME_SELECTED].bg, 25);
 	/* XDG_CONFIG_HOME replaces ~/.config, it does not add to it. */
 	assert_int_equal(theme_load(&t, "homeonly", err, sizeof err), -1);
 	snprintf(want, sizeof want, "theme 'homeonly' not found in "
@@ -589,7 +589,7 @@ test_apply_color(void **state)
 	t.st[THEME_HELP].bg = THEME_RGB | 0x00005f;
 	theme_apply(&t, 1);
 	assert_int_equal(COLORS, 256);
-	check_pair(THEME_SELECTED, 231, 31);
+	check_pair(THEME_SELECTED, 231, 25);
 	check_pair(THEME_NORMAL, -1, -1);
 	check_pair(THEME_REJECT, 203, -1);
 	check_pair(THEME_HELP, 196, 17);
@@ -609,7 +609,7 @@ test_apply_color(void **state)
 	theme_default(&t);
 	theme_apply(&t, 1);
 	assert_int_equal(COLORS, 8);
-	/* 231 white -> 7, 31 #0087af -> 6 cyan. */
+	/* 231 white -> 7, 25 #005faf -> 6 cyan. */
 	check_pair(THEME_SELECTED, 7, 6);
 	/* title: 231 on 24 (#005f87 -> 6); status: 252 on 236 -> 7 on 0. */
 	check_pair(THEME_TITLE, 7, 6);

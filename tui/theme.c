@@ -70,10 +70,10 @@ static const char default_text[] =
 	"pane-title  color250  default\n"
 	"pane-focus  color81   default   bold\n"
 	"border      color240  default\n"
-	"selected    color231  color31   bold\n"
+	"selected    color231  color25   bold\n"
 	"accept      color114  default\n"
 	"reject      color203  default   bold\n"
-	"nodata      color244  default\n"
+	"nodata      color247  default\n"
 	"bar         color75   default\n"
 	"bar-reject  color203  default\n"
 	"timeline    color73   default\n"
@@ -82,7 +82,7 @@ static const char default_text[] =
 	"error       color231  color124  bold\n"
 	"filter      color221  color236\n"
 	"help        color252  color235\n"
-	"dim         color243  default\n"
+	"dim         color245  default\n"
 	"escape      color213  default\n";
 
 /* The mono theme, as themes/mono.theme spells it. */
