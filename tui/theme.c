@@ -251,7 +251,7 @@ is_blank(int c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f';
 }
 
-/* Parse one line (no newline) into st; NULL or an error message in msg. */
+/* Parse one line (no newline) into t; 0, or -1 with a message in msg. */
 static int
 parse_line(struct theme *t, const char *s, size_t n, char *msg, size_t size)
 {
