@@ -11,7 +11,8 @@
 #include <stdint.h>
 
 /* tcp-flags bits as names: "SYN", "SYN-ACK" (18), "FIN,SYN", "-" for 0;
- * unknown bits as "0x40".  Returns the length (snprintf-like). */
+ * bits above URG together as one hex number ("0x40", "SYN,0xc0").
+ * Returns the length (snprintf-like). */
 size_t decode_tcp_flags(unsigned flags, char *buf, size_t size);
 
 /* Meaning of a traffic-path value 1-8 ("through an internet gateway"),

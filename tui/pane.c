@@ -1383,7 +1383,12 @@ pane_detail_meaning(const struct flow *f, int id, char *mean, size_t size)
 	case F_START: case F_END:
 		decode_time(v, 1, a, sizeof a);
 		decode_time(v, 0, b, sizeof b);
-		snprintf(mean, size, "%s UTC, %s", a, b);
+		if (strncmp(a, b, strlen(a)) == 0 &&
+		    (strcmp(b + strlen(a), " UTC") == 0 ||
+		    strcmp(b + strlen(a), " GMT") == 0))
+			snprintf(mean, size, "%s UTC", a);
+		else
+			snprintf(mean, size, "%s UTC, %s", a, b);
 		if (id == F_END && flow_has(f, F_START) &&
 		    v >= f->v[F_START].u) {
 			size_t n = strlen(mean);
@@ -1435,6 +1440,8 @@ pane_detail_draw(const struct pane_env *e, uint64_t seq,
 				continue;
 			flow_value_text(&f, id, value, sizeof value);
 			pane_detail_meaning(&f, id, mean, sizeof mean);
+			if (strcmp(mean, value) == 0)
+				mean[0] = '\0';	/* "15 packets": nothing to add */
 			pane_detail_line(e, &body, line++, *scroll,
 			    field_name(id), value, mean);
 		}

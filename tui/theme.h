@@ -84,11 +84,13 @@ int theme_parse(struct theme *t, const char *text, size_t len,
 int theme_load(struct theme *t, const char *name, char *err, size_t errlen);
 
 /* Nearest palette index to colour c among the first ncolors (8, 16 or
- * 256) of the xterm palette. */
+ * 256) of the xterm palette; an index below ncolors is itself, -1 stays
+ * -1.  With 256 colours #rrggbb maps into the cube and greys (16-255). */
 int theme_nearest(int c, int ncolors);
 
-/* Set up curses colour pairs for t on the current terminal (after
- * start_color when colour is on); color 0 means attributes only. */
+/* Set up curses colour pairs for t on the current terminal, calling
+ * start_color and use_default_colors itself when colour is on (and the
+ * terminal has colours); color 0 means attributes only. */
 void theme_apply(const struct theme *t, int color);
 
 /* The curses attributes (pair and attrs) of an element after theme_apply. */
