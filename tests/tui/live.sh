@@ -119,6 +119,15 @@ check "Esc closes the pane" hides 'Rejected lines'
 keys q
 check "q quits" shows '^EXITED'
 
+printf '# a bad line\nreject blurple default\n' >"$tmp/bad.theme"
+start "'$bin' --theme=bad.theme f.log 2>err; echo EXITED; sleep 30"
+check "a bad theme: a warning with file:line in the interface" \
+	shows 'theme: bad\.theme:2: .*blurple.*using the default'
+check "and the panes still draw" shows 'Top talkers'
+keys q
+check "and on stderr" \
+	eval 'shows "^EXITED" && grep -q "warning: bad\.theme:2:" "$tmp/err"'
+
 start "'$bin'; echo RC=\$?; sleep 30"
 check "no source on a terminal: a usage hint" \
 	eval 'shows "RC=2" && screen | grep -q -- "--demo"'
