@@ -596,9 +596,6 @@ pane_tail_row(const struct pane_env *e, int y, int x, int xmax,
 					attr = theme_attr(f.v[F_ACTION].u ==
 					    ACTION_REJECT ? THEME_REJECT :
 					    THEME_ACCEPT);
-				else if (selected && flow_has(&f, F_ACTION) &&
-				    f.v[F_ACTION].u == ACTION_REJECT)
-					attr = base | A_BOLD;
 			}
 			break;
 		case TC_SRC:

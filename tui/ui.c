@@ -617,7 +617,7 @@ ui_draw_status(struct ui *u)
 	if (st && st->rejected) {
 		report_human_count(st->rejected, n1, sizeof n1);
 		snprintf(buf, sizeof buf, "  %s rejected (R)", n1);
-		ui_seg(y, &x, w, theme_attr(THEME_ERROR) | A_REVERSE, buf);
+		ui_seg(y, &x, w, theme_attr(THEME_ERROR), buf);
 	}
 	/* filter: second line, or the end of the first */
 	if (u->status_h > 1) {
@@ -690,7 +690,7 @@ ui_draw_prompt(struct ui *u)
 		off = curcol - avail + 1;
 	pane_fill(y, 0, COLS, a);
 	pane_fill(y + 1, 0, COLS, theme_attr(THEME_NORMAL));
-	x = pane_put(y, 0, COLS, a | A_BOLD, label);
+	x = pane_put(y, 0, COLS, a, label);
 	/* skip off characters, then draw (the text is the user's own) */
 	{
 		const char *p = u->prompt.buf;
@@ -768,7 +768,8 @@ ui_draw_help(struct ui *u)
 	    i++, line++) {
 		int y = r.y + 2 + line;
 
-		pane_put(y, r.x + 2, r.x + 28, a | A_BOLD, b[i].keys);
+		pane_put(y, r.x + 2, r.x + 28, theme_attr(THEME_HEADER),
+		    b[i].keys);
 		pane_put(y, r.x + 28, r.x + r.w - 1, a, b[i].help);
 	}
 	pane_put(r.y + r.h - 1, r.x + 2, r.x + r.w - 1, theme_attr(THEME_DIM),
@@ -804,7 +805,8 @@ ui_draw_rejects(struct ui *u)
 			    parse_reason_name(i),
 			    (unsigned long long)st->rejects[i],
 			    parse_reason_text(i));
-			pane_put(y, r.x + 1, r.x + r.w, a | A_BOLD, buf);
+			pane_put(y, r.x + 1, r.x + r.w,
+			    theme_attr(THEME_HEADER), buf);
 		}
 		line++;
 		for (k = 0; k < INGEST_EXAMPLES_PER_REASON &&
