@@ -91,6 +91,8 @@ struct ui {
 	char filter_text[PROMPT_MAX];
 	struct filter *search;
 	char search_text[PROMPT_MAX];
+	uint32_t rel_now;	/* "now" of a relative filter, 0: not set */
+	double rel_at;		/* when it was set (ms) */
 
 	struct pane_tail tail;
 	struct pane_top top;
@@ -257,8 +259,6 @@ ui_reset_views(struct ui *u)
 	pane_top_reset(&u->top, u->s);
 	pane_tree_reset(&u->tree, u->s);
 	pane_timeline_reset(&u->tl);
-	u->tail.follow = 1;
-	u->tail.cur = 0;
 	u->tail.inc_valid = 0;
 }
 
@@ -267,10 +267,13 @@ static void
 ui_set_filter(struct ui *u, struct filter *f)
 {
 	ui_reset_views(u);
+	u->tail.follow = 1;
+	u->tail.cur = 0;
 	if (u->filter)
 		filter_free(u->filter);
 	u->filter = f;
 	u->env.match_ctx = f;
+	u->rel_now = 0;
 	if (f)
 		filter_to_string(f, u->filter_text, sizeof u->filter_text);
 	else
@@ -832,12 +835,37 @@ ui_draw_rejects(struct ui *u)
 	}
 }
 
+/* A filter with relative times (`end > -15m`) counts back from the
+ * watermark: when the watermark has moved on by a minute, resolve it
+ * again and rebuild the views (at most every two seconds, so a fast load
+ * does not rescan the ring on every frame). */
+static void
+ui_move_now(struct ui *u)
+{
+	uint32_t wm;
+	double now;
+
+	if (u->filter == NULL || !filter_has_relative(u->filter) ||
+	    !store_watermark(u->s, &wm))
+		return;
+	if (u->rel_now != 0 && wm < u->rel_now + 60)
+		return;
+	now = ui_now_ms();
+	if (u->rel_now != 0 && now < u->rel_at + 2000)
+		return;
+	filter_set_now(u->filter, wm);
+	u->rel_now = wm;
+	u->rel_at = now;
+	ui_reset_views(u);
+}
+
 /* Refresh the panes' caches from the store (skipped while paused). */
 static void
 ui_refresh(struct ui *u)
 {
 	if (u->paused)
 		return;
+	ui_move_now(u);
 	pane_top_refresh(&u->top, &u->env);
 	pane_tree_refresh(&u->tree, &u->env);
 	pane_tail_refresh(&u->tail, &u->env);

@@ -119,6 +119,14 @@ check "Esc closes the pane" hides 'Rejected lines'
 keys q
 check "q quits" shows '^EXITED'
 
+want=$("$bin" -b -o none --stats -e 'end > -1m' "$tmp/f.log" 2>&1 |
+	awk '$1 == "matched" { print $2 }')
+start "'$bin' -e 'end > -1m' f.log; echo EXITED; sleep 30"
+check "a relative filter counts back from the watermark, as -b does" \
+	shows "match $want of 20\.0k +filter: end > -1m"
+keys q
+shows '^EXITED' >/dev/null
+
 printf '# a bad line\nreject blurple default\n' >"$tmp/bad.theme"
 start "'$bin' --theme=bad.theme f.log 2>err; echo EXITED; sleep 30"
 check "a bad theme: a warning with file:line in the interface" \
