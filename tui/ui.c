@@ -740,8 +740,8 @@ ui_box(int h, int w)
 	struct pane_rect r;
 	int i;
 
-	if (w > COLS)
-		w = COLS;
+	if (w > COLS - 4)
+		w = COLS;	/* a margin of one or two columns is only noise */
 	if (h > LINES - 2)
 		h = LINES - 2;
 	r.y = (LINES - h) / 2;
@@ -762,11 +762,19 @@ ui_draw_help(struct ui *u)
 	struct pane_rect r = ui_box((int)n + 4, 78);
 	int a = theme_attr(THEME_HELP), line;
 
-	pane_title(&r, "Help", "keys (Esc or ? closes)", 1);
+	char extra[80];
+
 	if (u->ov_scroll > (int)n - (r.h - 3))
 		u->ov_scroll = (int)n - (r.h - 3);
 	if (u->ov_scroll < 0)
 		u->ov_scroll = 0;
+	if ((int)n > r.h - 3)
+		snprintf(extra, sizeof extra, "keys %d-%d of %zu, Up/Down "
+		    "scroll (Esc or ? closes)", u->ov_scroll + 1,
+		    u->ov_scroll + r.h - 3, n);
+	else
+		snprintf(extra, sizeof extra, "keys (Esc or ? closes)");
+	pane_title(&r, "Help", extra, 1);
 	for (i = (size_t)u->ov_scroll, line = 0; i < n && line < r.h - 3;
 	    i++, line++) {
 		int y = r.y + 2 + line;
