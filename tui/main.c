@@ -537,6 +537,8 @@ interactive_option(int c, const char *arg, struct ui_opts *u)
 static int
 run_interactive(struct options *opt, char **sources, int nsources)
 {
+	int status;
+
 	if (nsources == 0 && !opt->ui.demo && isatty(STDIN_FILENO))
 		usage_error("no input: give a FILE, DIR or -, pipe records "
 		    "into vpctop, or try vpctop --demo");
@@ -548,8 +550,11 @@ run_interactive(struct options *opt, char **sources, int nsources)
 	opt->ui.top[0] = opt->top[0];
 	opt->ui.top[1] = opt->top[1];
 	opt->ui.by = opt->by;
-	opt->ui.filter = opt->filter_text;
-	return ui_run(&opt->ui, sources, nsources);
+	opt->ui.filter = opt->filter_text;	/* parsed again for the store */
+	status = ui_run(&opt->ui, sources, nsources);
+	filter_free(opt->filter);
+	opt->filter = NULL;
+	return status;
 }
 
 /* Parse the command line and run the chosen mode. */
