@@ -1437,6 +1437,10 @@ ui_loop(struct ui *u)
 				if (ui_any_live(u))
 					u->dirty_data = 1;
 			}
+			if (u->msg[0] && now >= u->msg_until) {
+				u->msg[0] = '\0';	/* the message's time is up */
+				u->dirty_keys = 1;
+			}
 			if (u->dirty_keys || (u->dirty_data &&
 			    now - u->last_draw >= UI_FRAME_MS))
 				ui_draw(u);
