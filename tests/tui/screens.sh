@@ -40,6 +40,15 @@ for conf in "xterm-256color C.UTF-8" "screen-256color C.UTF-8" \
 		"stty -a >stty.after; echo EXITED; sleep 30"
 	check "$tag: status bar, pane titles and rows" \
 		shows 'vpctop .*20\.0k rec'
+	if [ -n "$nc" ] || [ "$term" = vt100 ]; then
+		check "$tag: no colour at all, attributes only" \
+			eval '! tmux -L "$sock" capture-pane -p -e -t t |
+			      grep -Eq "\[([0-9;]*;)?(3[0-7]|4[0-7]|9[0-7]|38;5|48;5)[;m]"'
+	else
+		check "$tag: colours" \
+			eval 'tmux -L "$sock" capture-pane -p -e -t t |
+			      grep -Eq "\[([0-9;]*;)?(3[0-7]|38;5)[;m]"'
+	fi
 	check "$tag: top talkers, drill-down and tail panes" \
 		eval 'screen | grep -q "Top talkers" && screen | grep -q Drill-down &&
 		      screen | grep -q " Tail " && [ "$(tail_rows | wc -l)" -ge 8 ]'
