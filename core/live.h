@@ -82,4 +82,14 @@ const struct ingest_stats *live_stats(const struct live *lv);
 /* Records per second delivered over the last few seconds of wall time. */
 double live_rate(const struct live *lv);
 
+/* Use the caller's clock, in Unix milliseconds, for every pacing decision
+ * (demo, replay, follow re-checks, rate) and for the demo's event times;
+ * NULL goes back to the system clocks.  The pump budget is always real
+ * time.  For tests; call it before the first pump. */
+void live_set_clock(struct live *lv, int64_t (*now_ms)(void *ctx), void *ctx);
+
+/* The demo scenario playing now ("portscan", ...), or NULL when no demo
+ * input is playing one. */
+const char *live_demo_scenario(const struct live *lv);
+
 #endif

@@ -29,7 +29,10 @@
  *   decoded are still returned, then the partial last line if any, then
  *   SOURCE_ERROR on every later call, with the message in source_error().
  * - End of file on a plain descriptor is not latched: a later source_next
- *   reads again, so a growing file yields its new lines.
+ *   reads again, so a growing file yields its new lines.  A followed file
+ *   sets `hold` (source_set_hold): at end of file a partial last line
+ *   stays in the buffer instead of being returned, until its newline is
+ *   written or hold is cleared.
  * - EAGAIN on a non-blocking descriptor gives SOURCE_AGAIN and keeps all
  *   state (partial line included); EINTR is retried.
  * - "-" is stdin: the descriptor is dup'ed so that source_close never closes
@@ -81,6 +84,7 @@ struct source {
 	int between;		/* gzip: a member ended, next not begun */
 	int raw_eof;		/* gzip: compressed input is exhausted */
 	int zinit;		/* zs was set up with inflateInit2 */
+	int hold;		/* keep a partial last line at end of file */
 	char *buf;		/* owned line buffer (NULL: plain memory) */
 	const char *data;	/* buf, or the caller's plain memory */
 	size_t cap;		/* size of buf */
@@ -466,7 +470,8 @@ source_next(struct source *src, struct source_line *line)
 			continue;
 		if (r == FILL_AGAIN)
 			return SOURCE_AGAIN;
-		if (!src->skipping && src->end > src->start) {
+		if (!src->skipping && src->end > src->start &&
+		    !(src->hold && r == FILL_EOF && src->mode != MODE_GZIP)) {
 			r = emit(src, line, src->end - src->start);
 			src->start = src->end;
 			src->scanned = 0;
@@ -553,6 +558,13 @@ source_sniff(struct source *src, const char **why)
 		return 0;
 	}
 	return 1;
+}
+
+/* Hold (1) or return (0) a partial last line at end of file. */
+void
+source_set_hold(struct source *src, int hold)
+{
+	src->hold = hold;
 }
 
 /* The last error message (read error, truncated gzip), or NULL. */

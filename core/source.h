@@ -48,6 +48,10 @@ struct source *source_open_mem(const void *buf, size_t len, const char *name);
 /* Return the next line; see the SOURCE_* results. */
 int source_next(struct source *src, struct source_line *line);
 
+/* Hold (1) or return (0, the default) a partial last line at end of file:
+ * a followed file must not hand out a line that is still being written. */
+void source_set_hold(struct source *src, int hold);
+
 /* The last error message (read error, truncated gzip), or NULL. */
 const char *source_error(const struct source *src);
 
