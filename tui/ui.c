@@ -92,6 +92,7 @@ struct ui {
 	struct filter *search;
 	char search_text[PROMPT_MAX];
 	uint32_t rel_now;	/* "now" of a relative filter, 0: not set */
+	int idle;		/* the last pump delivered nothing */
 	double rel_at;		/* when it was set (ms) */
 
 	struct pane_tail tail;
@@ -844,9 +845,10 @@ ui_draw_rejects(struct ui *u)
 }
 
 /* A filter with relative times (`end > -15m`) counts back from the
- * watermark: when the watermark has moved on by a minute, resolve it
- * again and rebuild the views (at most every two seconds, so a fast load
- * does not rescan the ring on every frame). */
+ * watermark: when the watermark has moved, resolve it again and rebuild
+ * the views, at once when the input is idle, else when it has moved a
+ * minute and two seconds have passed (so a fast load does not rescan the
+ * ring on every frame). */
 static void
 ui_move_now(struct ui *u)
 {
@@ -854,12 +856,13 @@ ui_move_now(struct ui *u)
 	double now;
 
 	if (u->filter == NULL || !filter_has_relative(u->filter) ||
-	    !store_watermark(u->s, &wm))
-		return;
-	if (u->rel_now != 0 && wm < u->rel_now + 60)
+	    !store_watermark(u->s, &wm) || wm == u->rel_now)
 		return;
 	now = ui_now_ms();
-	if (u->rel_now != 0 && now < u->rel_at + 2000)
+	/* while records pour in, now and then; once the input is idle,
+	 * exactly (so a file ends up counted as -b counts it) */
+	if (!u->idle && u->rel_now != 0 && (wm < u->rel_now + 60 ||
+	    now < u->rel_at + 2000))
 		return;
 	filter_set_now(u->filter, wm);
 	u->rel_now = wm;
@@ -1426,7 +1429,7 @@ ui_loop(struct ui *u)
 			key_due = 0;
 		if (u->quit)
 			break;
-		live_pump(u->lv, UI_PUMP_MS, &more);
+		u->idle = live_pump(u->lv, UI_PUMP_MS, &more) == 0 && !more;
 		{
 			double now = ui_now_ms();
 
