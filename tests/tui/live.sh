@@ -60,6 +60,21 @@ check "-e filters the live tail as records arrive" \
 keys q
 shows '^EXITED' >/dev/null
 
+head -101 "$tmp/f.log" >"$tmp/grow.log"
+start "'$bin' -f grow.log; echo EXITED; sleep 30"
+check "-f: the file's records, LIVE" shows 'LIVE +grow\.log +100 rec'
+sed -n '102,301p' "$tmp/f.log" >>"$tmp/grow.log"
+check "-f: records appended to the file arrive" shows ' 300 rec'
+keys q
+shows '^EXITED' >/dev/null
+
+start "'$bin' --replay=120 f.log; echo EXITED; sleep 30"
+check "--replay: records come paced by their times" \
+	eval 'shows "LIVE .* [0-9.]+k? rec" && r=$(records) &&
+	      [ "$r" -gt 0 ] && [ "$r" -lt 20000 ] && grows "$r"'
+keys q
+shows '^EXITED' >/dev/null
+
 start "cat f.log | '$bin'; echo EXITED; sleep 30"
 check "records on stdin, keys from the terminal" shows '20\.0k rec'
 keys q
