@@ -1429,6 +1429,8 @@ ui_loop(struct ui *u)
 			key_due = 0;
 		if (u->quit)
 			break;
+		if (u->dirty_keys)
+			ui_draw(u);	/* a key shows before more reading */
 		u->idle = live_pump(u->lv, UI_PUMP_MS, &more) == 0 && !more;
 		{
 			double now = ui_now_ms();
