@@ -50,7 +50,6 @@
 #define BG_RATE 260			/* background records per second */
 #define NCLIENT 256			/* internet clients of the web tier */
 #define NSERVER 64			/* internet servers reached out to */
-#define NO_EP 0				/* no episode yet */
 
 enum { SN_PUB, SN_APP, SN_DATA, SN_KINDS };
 enum { NVPC = 4, NAZ = 2, NSUBNET = NVPC * SN_KINDS * NAZ };
