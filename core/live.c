@@ -124,6 +124,8 @@ struct input {
 struct live {
 	struct ingest *in;
 	struct ingest *probe;		/* directory probes (no callbacks) */
+	struct format forced;		/* -F, for the probe */
+	int has_forced;
 	ingest_record_fn rec;
 	ingest_msg_fn msg;
 	void *ctx;
@@ -283,6 +285,10 @@ live_new(const struct format *forced, ingest_record_fn rec, ingest_msg_fn msg,
 	if (lv->in == NULL) {
 		free(lv);
 		return NULL;
+	}
+	if (forced != NULL) {
+		lv->forced = *forced;
+		lv->has_forced = 1;
 	}
 	lv->rec = rec;
 	lv->msg = msg;
@@ -554,13 +560,9 @@ live_add_path(struct live *lv, const char *path, int follow)
 		if (in == NULL)
 			return -1;
 		w.in = in;
-		if (source_walk(path, collect_file, collect_error, &w) < 0 &&
-		    in->nfiles == 0) {
-			lv->failed++;
+		if (source_walk(path, collect_file, collect_error, &w) < 0) {
 			lv->pub[lv->n - 1].state = LIVE_FAILED;
-			say(lv, "cannot read directory %s: %s", path,
-			    strerror(errno));
-			return -1;
+			return -1;	/* reported by collect_error */
 		}
 		return 0;
 	}
@@ -771,7 +773,8 @@ probe_line(struct live *lv, struct input *in, const struct source_line *ln)
 	size_t i, o = 0;
 
 	if (lv->probe == NULL)
-		lv->probe = ingest_new(NULL, NULL, NULL, NULL);
+		lv->probe = ingest_new(lv->has_forced ? &lv->forced : NULL,
+		    NULL, NULL, NULL);
 	if (lv->probe == NULL) {
 		in->probing = 0;
 		return 0;
