@@ -31,7 +31,9 @@
  * seed and on the arrival times - never on how the caller slices its
  * demo_step calls - except that a clock jumping more than DEMO_CATCHUP_US
  * ahead skips the records in between (a suspended UI must not come back
- * to millions of records).  No floating point.
+ * to millions of records).  No floating point, and never two draws in
+ * the arguments of one call or the operands of one operator (C leaves
+ * their order unspecified; compilers differ).
  *
  * Time: a record arriving at time T (the clock of the step) ends 2-20 s
  * before T (the ENI's delivery lag plus jitter) and spans 0-60 s.
@@ -50,7 +52,6 @@
 #define BG_RATE 260			/* background records per second */
 #define NCLIENT 256			/* internet clients of the web tier */
 #define NSERVER 64			/* internet servers reached out to */
-#define NO_EP 0				/* no episode yet */
 
 enum { SN_PUB, SN_APP, SN_DATA, SN_KINDS };
 enum { NVPC = 4, NAZ = 2, NSUBNET = NVPC * SN_KINDS * NAZ };
@@ -328,8 +329,8 @@ build(struct demo *d)
 			make_id(d, e->inst, sizeof e->inst, "i");
 			e->sinst = str(e->inst);
 		}
-		e->ip = d->subnet[e->subnet].base +
-		    (below(d, 15) << 8) + range(d, 4, 250);
+		e->ip = d->subnet[e->subnet].base + (below(d, 15) << 8);
+		e->ip += range(d, 4, 250);
 		e->lag = (uint8_t)range(d, 2, 10);
 		d->weight_total += eni_spec[i].weight;
 	}
@@ -749,14 +750,16 @@ conv_in(struct demo *d, struct stream *s, int e, uint32_t ext, unsigned port)
 	uint32_t a = d->eni[e].ip;
 	unsigned eph = ephemeral(d), fl = tcp_flags(d, 1);
 	uint64_t pk = packets(d), rpk = pk + below(d, (uint32_t)pk * 3 + 1);
+	uint64_t rby = rpk * range(d, 200, 1448);
+	unsigned rfl = fl ? tcp_flags(d, 0) : 0;
 	struct flow *f;
 
 	f = rec(d, s, e, DIR_INGRESS);
 	traffic(f, ext, a, ext, a, 6, eph, port, pk, pk * range(d, 52, 600),
 	    fl, ACTION_ACCEPT);
 	f = rec(d, s, e, DIR_EGRESS);
-	traffic(f, a, ext, a, ext, 6, port, eph, rpk, rpk * range(d, 200, 1448),
-	    fl ? tcp_flags(d, 0) : 0, ACTION_ACCEPT);
+	traffic(f, a, ext, a, ext, 6, port, eph, rpk, rby, rfl,
+	    ACTION_ACCEPT);
 	path(f, chance(d, 70) ? 8 : 2);
 }
 
@@ -766,7 +769,7 @@ conv_probe(struct demo *d, struct stream *s)
 {
 	int cand[NENI], n = 0, i, e;
 	uint32_t ext = host_in24(d, client_nets[3 + below(d, NCLIENT_NETS - 3)]);
-	unsigned pk = range(d, 1, 2);
+	unsigned pk = range(d, 1, 2), sport, dport;
 	struct flow *f;
 
 	for (i = 0; i < NENI; i++)
@@ -774,13 +777,15 @@ conv_probe(struct demo *d, struct stream *s)
 			cand[n++] = i;
 	e = cand[below(d, (uint32_t)n)];
 	f = rec(d, s, e, DIR_INGRESS);
-	if (chance(d, 85))
-		traffic(f, ext, d->eni[e].ip, ext, d->eni[e].ip, 6,
-		    range(d, 1024, 65535), probe_ports[below(d, 16)], pk,
-		    pk * 44, 2, ACTION_REJECT);
-	else
+	if (chance(d, 85)) {
+		sport = range(d, 1024, 65535);
+		dport = probe_ports[below(d, 16)];
+		traffic(f, ext, d->eni[e].ip, ext, d->eni[e].ip, 6, sport,
+		    dport, pk, pk * 44, 2, ACTION_REJECT);
+	} else {
 		traffic(f, ext, d->eni[e].ip, ext, d->eni[e].ip, 1, 0, 0, pk,
 		    pk * 84, 0, ACTION_REJECT);
+	}
 	if (f != NULL)
 		s->q[s->qn - 1].span = (uint8_t)below(d, 3);
 }
@@ -805,6 +810,8 @@ conv_background(struct demo *d, struct stream *s)
 {
 	uint32_t r = below(d, 1000);
 	int e, peer, v;
+	uint32_t ext;
+	unsigned port;
 
 	if (r < 3) {
 		conv_status(d, s);
@@ -820,10 +827,13 @@ conv_background(struct demo *d, struct stream *s)
 	switch (d->eni[e].role) {
 	case R_ALB:
 		peer = pick_role(d, R_WEB, v);
-		if (r < 60 || peer < 0)
-			conv_in(d, s, e, client_addr(d), chance(d, 85) ? 443 : 80);
-		else
+		if (r < 60 || peer < 0) {
+			ext = client_addr(d);
+			port = chance(d, 85) ? 443 : 80;
+			conv_in(d, s, e, ext, port);
+		} else {
 			conv_internal(d, s, e, peer, 6, 8080);
+		}
 		break;
 	case R_WEB:
 		if (r < 55 && (peer = pick_role(d, R_API, v)) >= 0)
@@ -863,11 +873,13 @@ conv_background(struct demo *d, struct stream *s)
 		peer = pick_private(d, v);
 		if (peer < 0)
 			peer = pick_private(d, -1);
-		if (d->eni[peer].vpc != v)
+		if (d->eni[peer].vpc != v) {
 			conv_out(d, s, e);
-		else
-			conv_nat(d, s, e, peer, d->server[below(d, NSERVER)],
-			    chance(d, 80) ? 443 : 80, 0);
+		} else {
+			ext = d->server[below(d, NSERVER)];
+			port = chance(d, 80) ? 443 : 80;
+			conv_nat(d, s, e, peer, ext, port, 0);
+		}
 		break;
 	case R_BASTION:
 		if (r < 50)
@@ -890,9 +902,12 @@ conv_background(struct demo *d, struct stream *s)
 		break;
 	case R_VPN:
 		{
-			uint32_t ext = d->admin[below(d, 2)] + 1;
-			struct flow *f = rec(d, s, e, DIR_INGRESS);
-			uint64_t pk = packets(d);
+			struct flow *f;
+			uint64_t pk;
+
+			ext = d->admin[below(d, 2)] + 1;
+			f = rec(d, s, e, DIR_INGRESS);
+			pk = packets(d);
 
 			traffic(f, ext, d->eni[e].ip, ext, d->eni[e].ip, 17,
 			    4500, 4500, pk, pk * range(d, 100, 1400), 0,

@@ -97,6 +97,7 @@ struct input {
 	int seen;			/* the followed file was open once */
 	int ending;			/* END_*: reading the old file out */
 	int64_t next_check;		/* pace ms of the next stat */
+	int pipe;			/* replay of stdin or a FIFO */
 	int restore_fl;			/* stdin: put old_fl back at the end */
 	int old_fl;
 	/* directory */
@@ -123,6 +124,8 @@ struct input {
 struct live {
 	struct ingest *in;
 	struct ingest *probe;		/* directory probes (no callbacks) */
+	struct format forced;		/* -F, for the probe */
+	int has_forced;
 	ingest_record_fn rec;
 	ingest_msg_fn msg;
 	void *ctx;
@@ -282,6 +285,10 @@ live_new(const struct format *forced, ingest_record_fn rec, ingest_msg_fn msg,
 	if (lv->in == NULL) {
 		free(lv);
 		return NULL;
+	}
+	if (forced != NULL) {
+		lv->forced = *forced;
+		lv->has_forced = 1;
 	}
 	lv->rec = rec;
 	lv->msg = msg;
@@ -553,13 +560,9 @@ live_add_path(struct live *lv, const char *path, int follow)
 		if (in == NULL)
 			return -1;
 		w.in = in;
-		if (source_walk(path, collect_file, collect_error, &w) < 0 &&
-		    in->nfiles == 0) {
-			lv->failed++;
+		if (source_walk(path, collect_file, collect_error, &w) < 0) {
 			lv->pub[lv->n - 1].state = LIVE_FAILED;
-			say(lv, "cannot read directory %s: %s", path,
-			    strerror(errno));
-			return -1;
+			return -1;	/* reported by collect_error */
 		}
 		return 0;
 	}
@@ -621,39 +624,65 @@ live_add_demo(struct live *lv, const char *scenario, uint64_t seed)
 	return 0;
 }
 
-/* Add a file replayed paced by its records' start times. */
+/* Add a file replayed paced by its records' start times ("-" and FIFOs
+ * are read without blocking). */
 int
 live_add_replay(struct live *lv, const char *path, double speed)
 {
 	char err[512], name[128];
+	struct source *src;
 	struct input *in;
 	struct stat sb;
+	int pipe_like = strcmp(path, "-") == 0, fd, fl = -1;
 
 	if (!(speed > 0)) {
 		say(lv, "%s: replay speed must be positive", path);
 		return -1;
 	}
-	if (stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)) {
-		say(lv, "%s: replay needs a file, not a directory", path);
-		return -1;
+	if (!pipe_like && stat(path, &sb) == 0) {
+		if (S_ISDIR(sb.st_mode)) {
+			say(lv, "%s: replay needs a file, not a directory",
+			    path);
+			return -1;
+		}
+		pipe_like = S_ISFIFO(sb.st_mode) || S_ISCHR(sb.st_mode) ||
+		    S_ISSOCK(sb.st_mode);
 	}
-	snprintf(name, sizeof name, "replay:%s", path);
-	in = add_input(lv, IN_REPLAY, path, name, 1);
-	if (in == NULL)
-		return -1;
-	in->speed = speed;
-	in->src = source_open(path, err, sizeof err);
-	if (in->src == NULL) {
+	if (strcmp(path, "-") == 0) {
+		src = source_open(path, err, sizeof err);
+		if (src != NULL)
+			fl = fcntl(source_fd(src), F_GETFL);
+	} else if (pipe_like) {
+		fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+		if (fd < 0)
+			snprintf(err, sizeof err, "cannot open %s: %s", path,
+			    strerror(errno));
+		src = fd < 0 ? NULL : source_open_fd(fd, path);
+	} else {
+		src = source_open(path, err, sizeof err);
+	}
+	if (src == NULL) {
 		lv->failed++;
-		lv->pub[lv->n - 1].state = LIVE_FAILED;
 		say(lv, "%s", err);
 		return -1;
 	}
-	in->is = ingest_source_new(lv->in, path);
-	if (in->is == NULL) {
-		lv->pub[lv->n - 1].state = LIVE_FAILED;
+	snprintf(name, sizeof name, "replay:%s", source_name(src));
+	in = add_input(lv, IN_REPLAY, path, name, 1);
+	if (in == NULL || (in->is = ingest_source_new(lv->in,
+	    source_name(src))) == NULL) {
+		source_close(src);
+		if (in != NULL)
+			lv->pub[lv->n - 1].state = LIVE_FAILED;
 		say(lv, "%s: out of memory", path);
 		return -1;
+	}
+	in->src = src;
+	in->speed = speed;
+	in->pipe = pipe_like;
+	if (fl >= 0 && !(fl & O_NONBLOCK) &&
+	    fcntl(source_fd(src), F_SETFL, fl | O_NONBLOCK) == 0) {
+		in->old_fl = fl;
+		in->restore_fl = 1;
 	}
 	return 0;
 }
@@ -668,7 +697,8 @@ live_pollfds(struct live *lv, struct pollfd *fds, int max)
 	for (i = 0; i < lv->n && k < max; i++) {
 		struct input *in = lv->inp[i];
 
-		if (in->kind != IN_PIPE || in->src == NULL ||
+		if ((in->kind != IN_PIPE && !(in->kind == IN_REPLAY &&
+		    in->pipe && in->qi == in->qn)) || in->src == NULL ||
 		    lv->pub[i].state == LIVE_DONE ||
 		    lv->pub[i].state == LIVE_FAILED)
 			continue;
@@ -709,6 +739,8 @@ live_timeout_ms(struct live *lv)
 				t = in->last_pump + DEMO_TICK_MS - now;
 			break;
 		case IN_REPLAY:
+			if (in->qi == in->qn)
+				continue;	/* a pipe without data: poll */
 			t = in->due - now;
 			if (t < in->last_pump + REPLAY_TICK_MS - now)
 				t = in->last_pump + REPLAY_TICK_MS - now;
@@ -741,7 +773,8 @@ probe_line(struct live *lv, struct input *in, const struct source_line *ln)
 	size_t i, o = 0;
 
 	if (lv->probe == NULL)
-		lv->probe = ingest_new(NULL, NULL, NULL, NULL);
+		lv->probe = ingest_new(lv->has_forced ? &lv->forced : NULL,
+		    NULL, NULL, NULL);
 	if (lv->probe == NULL) {
 		in->probing = 0;
 		return 0;
@@ -1080,11 +1113,15 @@ pump_replay(struct live *lv, struct input *in, size_t i, double deadline,
 				lv->pub[i].state = LIVE_READING;
 				return 1;
 			}
+			if (r == RL_AGAIN) {
+				lv->pub[i].state = LIVE_WAITING;
+				return 0;
+			}
 			if (r == RL_ERROR) {
 				say(lv, "%s: %s", in->path,
 				    source_error(in->src));
 				lv->failed++;
-			} else if (r == RL_EOF || r == RL_AGAIN) {
+			} else if (r == RL_EOF) {
 				lv->ok++;
 			}
 			if (r != RL_QUEUED) {
@@ -1131,7 +1168,7 @@ behind(const struct input *in)
 	if (in->src == NULL)
 		return b;
 	fd = source_fd(in->src);
-	if (in->kind == IN_PIPE) {
+	if (in->kind == IN_PIPE || in->pipe) {
 #ifdef FIONREAD
 		int avail = 0;
 

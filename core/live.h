@@ -73,7 +73,8 @@ int live_timeout_ms(struct live *lv);
  * delivered.  *more is set to 1 when data is known to be left. */
 uint64_t live_pump(struct live *lv, double budget_ms, int *more);
 
-/* The inputs, for the status bar; returns their number. */
+/* The inputs, for the status bar; returns their number.  The array stays
+ * valid until the next live_add_* call. */
 size_t live_inputs(const struct live *lv, const struct live_input **in);
 
 /* Ingest statistics over every input (rejected lines and examples). */

@@ -509,6 +509,46 @@ test_replay_fast(void **state)
 	live_free(lv);
 }
 
+/* Replay from a pipe on stdin: no blocking, polled, done at EOF. */
+static void
+test_replay_pipe(void **state)
+{
+	struct live *lv;
+	struct pollfd pfd[2];
+	char buf[256];
+	int fds[2], saved, more, n, i;
+
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	saved = dup(0);
+	assert_int_equal(dup2(fds[0], 0), 0);
+	close(fds[0]);
+	lv = new_live();
+	assert_int_equal(live_add_replay(lv, "-", 1000), 0);
+	assert_int_equal(live_pump(lv, 50, &more), 0);
+	assert_int_equal(state_of(lv, 0), LIVE_WAITING);
+	assert_int_equal(live_pollfds(lv, pfd, 2), 1);
+	assert_int_equal(live_timeout_ms(lv), -1);
+	for (i = 0; i < 3; i++) {
+		n = line(buf, sizeof buf, i, 1700000000 + i * 10);
+		assert_int_equal(write(fds[1], buf, (size_t)n), n);
+	}
+	assert_int_equal(live_pump(lv, 50, &more), 1);	/* the first */
+	assert_int_equal(live_pollfds(lv, pfd, 2), 0);	/* one queued */
+	fake_now += 10;				/* 10 s of event time */
+	assert_int_equal(live_pump(lv, 50, &more), 1);
+	fake_now += 10;
+	assert_int_equal(live_pump(lv, 50, &more), 1);
+	assert_int_equal(state_of(lv, 0), LIVE_WAITING);
+	close(fds[1]);
+	assert_int_equal(live_pump(lv, 50, &more), 0);
+	assert_int_equal(state_of(lv, 0), LIVE_DONE);
+	live_free(lv);
+	assert_int_equal(fcntl(0, F_GETFL) & O_NONBLOCK, 0);
+	assert_int_equal(dup2(saved, 0), 0);
+	close(saved);
+}
+
 /* A directory: logs read in name order, other files skipped. */
 static void
 test_directory(void **state)
@@ -649,6 +689,7 @@ main(void)
 		cmocka_unit_test(test_budget),
 		cmocka_unit_test(test_replay),
 		cmocka_unit_test(test_replay_fast),
+		cmocka_unit_test(test_replay_pipe),
 		cmocka_unit_test(test_directory),
 		cmocka_unit_test(test_gzip_not_followed),
 		cmocka_unit_test(test_demo_input),
