@@ -1,6 +1,6 @@
 /*
  * pane.h - the panes of the terminal UI: tail, top talkers, drill-down
- * tree, timeline, and the record detail.
+ * tree, timeline, and the record detail (pane-*.c, sharing pane.c).
  *
  * Each pane keeps a cache of what it shows, filled by its refresh
  * function from the store's views (never by walking the ring, apart from
@@ -115,6 +115,19 @@ void pane_fill(int y, int x, int xmax, int attr);
 /* Sanitise log text into out for display within cols columns. */
 void pane_clean(const char *p, size_t len, char *out, size_t size, int cols,
     int utf8);
+
+/* Draw a bar of frac (0..1) over w columns at y, x. */
+void pane_bar(const struct pane_env *e, int y, int x, int w, double frac,
+    int attr);
+
+/* The metric a rank (enum store_rank) reads from totals. */
+uint64_t pane_metric(const struct store_totals *t, int by);
+
+/* The metric as text: human bytes or counts. */
+void pane_metric_text(uint64_t v, int by, char *buf, size_t size);
+
+/* Name of a rank: "bytes", "packets", "flows". */
+const char *pane_rank_name(int by);
 
 /* Draw a pane title line: name, extra text, focus style. */
 void pane_title(const struct pane_rect *r, const char *name,
