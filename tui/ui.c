@@ -1323,8 +1323,15 @@ ui_start(struct ui *u)
 	 * bandwidth on today's emulators and SSH links */
 	setenv("NCURSES_NO_PADDING", "1", 0);
 	u->scr = newterm(NULL, u->out, fin);
-	if (u->scr == NULL)
-		ui_fatal(u, "cannot use this terminal (is TERM set?)");
+	if (u->scr == NULL) {
+		char why[160];
+		const char *term = getenv("TERM");
+
+		snprintf(why, sizeof why, "cannot use the terminal type '%.60s'"
+		    " (see TERM; -b runs without a terminal)",
+		    term ? term : "");
+		ui_fatal(u, why);
+	}
 	u->active = 1;
 	ui_current = u;
 	atexit(ui_atexit);

@@ -150,6 +150,10 @@ keys q
 check "and on stderr" \
 	eval 'shows "^EXITED" && grep -q "warning: bad\.theme:2:" "$tmp/err"'
 
+start "TERM=no-such-term '$bin' f.log; echo RC=\$?; sleep 30"
+check "an unknown terminal type: a clear message, exit 1" \
+	eval 'shows "^RC=1" && screen | grep -q "terminal type .no-such-term"'
+
 start "'$bin'; echo RC=\$?; sleep 30"
 check "no source on a terminal: a usage hint" \
 	eval 'shows "RC=2" && screen | grep -q -- "--demo"'
