@@ -1527,12 +1527,8 @@ ui_run(const struct ui_opts *o, char **sources, int nsources)
 		ui_set_filter(u, f);
 	}
 	if (o->demo) {
-		if (live_add_demo(u->lv, o->scenario, o->seed) < 0) {
-			fprintf(stderr, "vpctop: unknown demo scenario '%s' "
-			    "(portscan, bruteforce, exfil, rejectstorm, nat "
-			    "or all)\n", o->scenario ? o->scenario : "");
-			return 2;
-		}
+		if (live_add_demo(u->lv, o->scenario, o->seed) < 0)
+			return 2;	/* live said why, through ui_message */
 		added++;
 	}
 	for (i = 0; i < nsources; i++) {
