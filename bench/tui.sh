@@ -55,7 +55,7 @@ wait_for() {
 
 cat >"$tmp/pacer.py" <<'EOF'
 # Feed a file's lines to stdout at a steady rate (lines per second), round
-# and round, until killed; write the achieved rate to a file at the end.
+# and round, until killed; write the achieved rate to a file every second.
 import os, signal, sys, time
 path, rate, report = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 lines = open(path, 'rb').read().splitlines(keepends=True)[1:]
@@ -80,6 +80,9 @@ try:
         ahead = sent / rate - (time.monotonic() - t0)
         if ahead > 0:
             time.sleep(ahead)
+        if sent % (chunk * 100) == 0:
+            el = time.monotonic() - t0
+            open(report, 'w').write('%d %.1f\n' % (sent, sent / el))
 except (BrokenPipeError, KeyboardInterrupt):
     done()
 EOF
