@@ -1342,23 +1342,34 @@ rec_fill(const struct flow *f, struct store_rec *r, struct wide *w)
 	return wide;
 }
 
-/* Allocate the ring arrays for n positions (zero: free them); -1 on OOM,
- * with the old arrays kept. */
+/* Allocate the ring arrays for n positions (table_alloc: huge pages for
+ * big rings, so filling the ring takes one page fault per 2 MB instead of
+ * one per 4 kB); -1 on OOM, with the old arrays kept. */
 static int
 ring_alloc(struct store *s, uint32_t n)
 {
-	struct store_rec *nr = realloc(s->recs, (size_t)n * sizeof *nr);
+	size_t old = s->alloc, len = (size_t)n;
+	struct store_rec *nr = table_move(s->recs, old * sizeof *nr,
+	    len * sizeof *nr);
+	uint32_t *nl[STORE_IX_COUNT];
 	int i;
 
 	if (nr == NULL)
 		return -1;
 	s->recs = nr;
 	for (i = 0; i < STORE_IX_COUNT; i++) {
-		uint32_t *nl = realloc(s->link[i], (size_t)n * sizeof *nl);
-
-		if (nl == NULL)
-			return -1;	/* the larger arrays stay; harmless */
-		s->link[i] = nl;
+		nl[i] = table_alloc(len * sizeof *nl[i]);
+		if (nl[i] == NULL) {
+			while (i-- > 0)
+				free(nl[i]);
+			return -1;	/* the larger record array stays */
+		}
+	}
+	for (i = 0; i < STORE_IX_COUNT; i++) {
+		if (s->link[i])
+			memcpy(nl[i], s->link[i], old * sizeof *nl[i]);
+		free(s->link[i]);
+		s->link[i] = nl[i];
 	}
 	s->alloc = n;
 	return 0;
