@@ -150,6 +150,14 @@ void intern_tuples_free(struct intern_tuples *t);
 uint32_t intern_tuple_get(struct intern_tuples *t, const struct flow *f,
     uint64_t take, uint64_t extra, int *created);
 
+/* Take a reference on tuple id when it is live and equal to the tuple
+ * intern_tuple_get would find for (f, take, extra), and return id; else
+ * return 0 and hold nothing.  For callers that remember recent ids: an
+ * equality check, no hashing.  An id whose slot was freed or reused is
+ * simply not equal. */
+uint32_t intern_tuple_hit(struct intern_tuples *t, uint32_t id,
+    const struct flow *f, uint64_t take, uint64_t extra);
+
 /* Take one more reference on a live tuple. */
 void intern_tuple_ref(struct intern_tuples *t, uint32_t id);
 

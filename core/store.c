@@ -152,6 +152,9 @@ enum { PC_ABSENT, PC_SAME, PC_OTHER_SIDE, PC_DETAIL };
 #define LAG 32
 #define STAGE2 8
 
+/* Context cache: 2^CTXCACHE_BITS recent context ids, direct-mapped. */
+#define CTXCACHE_BITS 12
+
 /* No entry; the end of a free list; an unresolved context entry. */
 #define NO_ENT UINT32_MAX
 
@@ -267,6 +270,7 @@ struct store {
 	struct watcher *w;
 	uint32_t nw, capw;
 	uint64_t pins_sym, pins_addr;	/* store_val_ref pins held */
+	uint32_t ctxcache[1u << CTXCACHE_BITS];	/* recent context ids */
 };
 
 /* Field of each index (the pair: srcaddr, dstaddr). */
@@ -1395,8 +1399,33 @@ ring_reserve(struct store *s, uint32_t pos)
 	return ring_alloc(s, ncap);
 }
 
+/* Slot of the context cache for a record: a mix of the format id and the
+ * last 8 bytes of its interface-id (else account-id), the context field
+ * that varies most between records. */
+static inline uint32_t
+ctx_slot(const struct flow *f, uint32_t fmt)
+{
+	int field = flow_has(f, F_INTERFACE_ID) ? F_INTERFACE_ID :
+	    flow_has(f, F_ACCOUNT_ID) ? F_ACCOUNT_ID : -1;
+	uint64_t w = 0, len = 0;
+
+	if (field >= 0) {
+		const char *p = f->v[field].s.p;
+
+		len = f->v[field].s.len;
+		if (len >= 8)
+			memcpy(&w, p + len - 8, 8);
+		else if (len)
+			memcpy(&w, p, len);
+	}
+	w ^= len << 56 ^ (uint64_t)fmt << 40;
+	return (uint32_t)((w * 0x9e3779b97f4a7c15ULL) >> (64 - CTXCACHE_BITS));
+}
+
 /* Intern a record's context, detail and addresses; -1 on OOM (nothing
- * held).  *newctx says whether the context tuple is new. */
+ * held).  *newctx says whether the context tuple is new.  The context
+ * comes from the context cache when the tuple found there is equal (a
+ * field-by-field compare, no hash), else from the tuple table. */
 static int
 rec_intern(struct store *s, const struct flow *f, struct store_rec *r,
     uint32_t fmt, int *newctx)
@@ -1405,6 +1434,8 @@ rec_intern(struct store *s, const struct flow *f, struct store_rec *r,
 	uint64_t atake = ((uint64_t)1 << NAUX) - 1;
 	unsigned levels, pc = (r->has >> STORE_H_PSRC_SHIFT) & 3;
 	unsigned pd = (r->has >> STORE_H_PDST_SHIFT) & 3;
+	uint64_t extra;
+	uint32_t slot;
 	int created;
 
 	if (fmt) {
@@ -1419,10 +1450,16 @@ rec_intern(struct store *s, const struct flow *f, struct store_rec *r,
 		atake &= ~((uint64_t)1 << AP_PSRC);
 	if (pd != PC_DETAIL)
 		atake &= ~((uint64_t)1 << AP_PDST);
-	r->ctx = intern_tuple_get(s->ctx, f, ctake, levels | CTX_ALWAYS |
-	    (uint64_t)fmt << CTX_FMT_SHIFT, newctx);
-	if (r->ctx == 0)
-		return -1;
+	extra = levels | CTX_ALWAYS | (uint64_t)fmt << CTX_FMT_SHIFT;
+	slot = ctx_slot(f, fmt);
+	*newctx = 0;
+	r->ctx = intern_tuple_hit(s->ctx, s->ctxcache[slot], f, ctake, extra);
+	if (r->ctx == 0) {
+		r->ctx = intern_tuple_get(s->ctx, f, ctake, extra, newctx);
+		if (r->ctx == 0)
+			return -1;
+		s->ctxcache[slot] = r->ctx;
+	}
 	r->aux = intern_tuple_get(s->aux, f, atake, 0, &created);
 	if (created < 0)
 		goto fail_ctx;
