@@ -155,6 +155,9 @@ enum { PC_ABSENT, PC_SAME, PC_OTHER_SIDE, PC_DETAIL };
 /* Context cache: 2^CTXCACHE_BITS recent context ids, direct-mapped. */
 #define CTXCACHE_BITS 12
 
+/* Appends covered by one full index_reserve (beyond the LAG queued). */
+#define ROOM 256
+
 /* No entry; the end of a free list; an unresolved context entry. */
 #define NO_ENT UINT32_MAX
 
@@ -224,9 +227,11 @@ struct watcher {
 	void *arg;
 };
 
-/* A queued operation: index or evict the record seq at pos. */
+/* A queued operation: index or evict the record seq at pos; h is the
+ * hash of its (srcaddr, dstaddr) pair, computed once when queued. */
 struct op {
 	uint64_t seq;
+	uint64_t h;
 	uint32_t pos;
 	uint32_t evict;
 };
@@ -248,6 +253,8 @@ struct store {
 	uint32_t epos;		/* its position */
 	struct op q[QCAP];
 	uint32_t qhead, qlen;
+	uint32_t room;		/* appends left before index_reserve checks
+				 * the entry tables again */
 	int draining;
 	struct store_rec *recs;
 	uint32_t *link[STORE_IX_COUNT];
@@ -735,6 +742,31 @@ ix_create(struct sindex *x, uint64_t key)
 	return id;
 }
 
+/* Find or create the entry of key in a direct-mapped index (room and key
+ * reserved). */
+static inline uint32_t
+map_get(struct sindex *x, uint64_t key)
+{
+	uint32_t v = x->map[key];
+
+	return v ? v - 1 : ix_create(x, key);
+}
+
+/* Find the entry of a pair key whose hash is h, or NO_ENT. */
+static inline uint32_t
+pair_find(const struct sindex *x, uint64_t key, uint64_t h)
+{
+	uint64_t v;
+	uint32_t i;
+
+	for (i = (uint32_t)h & x->mask; (v = x->slot[i]) != 0;
+	    i = (i + 1) & x->mask)
+		if (slot_tag(v) == slot_tag(h) &&
+		    x->e[(uint32_t)v - 1].key == key)
+			return (uint32_t)v - 1;
+	return NO_ENT;
+}
+
 /* Find or create the entry of key (room reserved). */
 static inline uint32_t
 ix_get(struct sindex *x, uint64_t key)
@@ -797,7 +829,8 @@ ent_add(struct store *s, int ix, uint32_t id, uint64_t seq, uint32_t pos,
 {
 	struct ent *e = &s->ix[ix].e[id];
 
-	s->link[ix][pos] = e->recs ? (uint32_t)(seq - ent_head(s, e)) : 0;
+	/* the distance to the head fits 32 bits, so mod 2^32 is exact */
+	s->link[ix][pos] = e->recs ? (uint32_t)seq - e->head : 0;
 	e->head = (uint32_t)seq;
 	e->recs++;
 	e->flows += c->flow;
@@ -1069,9 +1102,10 @@ store_parse_size(const char *text, uint64_t *bytes)
 
 /* ---- applying queued operations ---- */
 
-/* Apply an eviction: subtract record seq (at pos, = first) everywhere. */
+/* Apply an eviction: subtract record seq (at pos, = first) everywhere;
+ * h is the hash of its pair key. */
 static void
-apply_evict(struct store *s, uint64_t seq, uint32_t pos)
+apply_evict(struct store *s, uint64_t seq, uint32_t pos, uint64_t h)
 {
 	struct store_rec *r = &s->recs[pos];
 	uint32_t t0 = 0, t1 = 0, i;
@@ -1086,9 +1120,17 @@ apply_evict(struct store *s, uint64_t seq, uint32_t pos)
 	cd = &s->cd[r->ctx];
 	for (k = 0; k < 4; k++)
 		ent_sub(s, k, cd->ent[k], &c, timed, t0, t1);
-	for (k = STORE_IX_SRCADDR; k < STORE_IX_COUNT; k++)
-		ent_sub(s, k, ix_find(&s->ix[k], rec_key(s, k, r)), &c, timed,
-		    t0, t1);
+	/* one call per index with a constant ix, so each is specialised */
+	ent_sub(s, STORE_IX_SRCADDR, s->ix[STORE_IX_SRCADDR].map[r->src] - 1,
+	    &c, timed, t0, t1);
+	ent_sub(s, STORE_IX_DSTADDR, s->ix[STORE_IX_DSTADDR].map[r->dst] - 1,
+	    &c, timed, t0, t1);
+	ent_sub(s, STORE_IX_PAIR, pair_find(&s->ix[STORE_IX_PAIR],
+	    rec_key(s, STORE_IX_PAIR, r), h), &c, timed, t0, t1);
+	ent_sub(s, STORE_IX_DSTPORT, s->ix[STORE_IX_DSTPORT].map[rec_key(s,
+	    STORE_IX_DSTPORT, r)] - 1, &c, timed, t0, t1);
+	ent_sub(s, STORE_IX_ACTION, s->ix[STORE_IX_ACTION].map[r->e1 & 3] - 1,
+	    &c, timed, t0, t1);
 	tot_apply(&cd->t, &c, -1);
 	if (cd->t.recs == 0)
 		cd->ent[0] = NO_ENT;	/* its entries may go: resolve again */
@@ -1108,9 +1150,10 @@ apply_evict(struct store *s, uint64_t seq, uint32_t pos)
 	s->evicted++;
 }
 
-/* Apply an indexing: add record seq (at pos) to every index and total. */
+/* Apply an indexing: add record seq (at pos) to every index and total;
+ * h is the hash of its pair key. */
 static void
-apply_add(struct store *s, uint64_t seq, uint32_t pos)
+apply_add(struct store *s, uint64_t seq, uint32_t pos, uint64_t h)
 {
 	const struct store_rec *r = &s->recs[pos];
 	uint32_t t0 = 0, t1 = 0;
@@ -1123,11 +1166,28 @@ apply_add(struct store *s, uint64_t seq, uint32_t pos)
 	if (cd->ent[0] == NO_ENT)
 		for (k = 0; k < 4; k++)
 			cd->ent[k] = ix_get(&s->ix[k], rec_key(s, k, r));
-	for (k = 0; k < 4; k++)
-		ent_add(s, k, cd->ent[k], seq, pos, &c, timed, t0, t1);
-	for (k = STORE_IX_SRCADDR; k < STORE_IX_COUNT; k++)
-		ent_add(s, k, ix_get(&s->ix[k], rec_key(s, k, r)), seq, pos,
-		    &c, timed, t0, t1);
+	/* one call per index with a constant ix, so each is specialised */
+	ent_add(s, STORE_IX_ACCOUNT, cd->ent[0], seq, pos, &c, timed, t0, t1);
+	ent_add(s, STORE_IX_VPC, cd->ent[1], seq, pos, &c, timed, t0, t1);
+	ent_add(s, STORE_IX_SUBNET, cd->ent[2], seq, pos, &c, timed, t0, t1);
+	ent_add(s, STORE_IX_ENI, cd->ent[3], seq, pos, &c, timed, t0, t1);
+	ent_add(s, STORE_IX_SRCADDR, map_get(&s->ix[STORE_IX_SRCADDR], r->src),
+	    seq, pos, &c, timed, t0, t1);
+	ent_add(s, STORE_IX_DSTADDR, map_get(&s->ix[STORE_IX_DSTADDR], r->dst),
+	    seq, pos, &c, timed, t0, t1);
+	{
+		struct sindex *x = &s->ix[STORE_IX_PAIR];
+		uint64_t key = rec_key(s, STORE_IX_PAIR, r);
+		uint32_t id = pair_find(x, key, h);
+
+		if (id == NO_ENT)
+			id = ix_create(x, key);
+		ent_add(s, STORE_IX_PAIR, id, seq, pos, &c, timed, t0, t1);
+	}
+	ent_add(s, STORE_IX_DSTPORT, map_get(&s->ix[STORE_IX_DSTPORT],
+	    rec_key(s, STORE_IX_DSTPORT, r)), seq, pos, &c, timed, t0, t1);
+	ent_add(s, STORE_IX_ACTION, map_get(&s->ix[STORE_IX_ACTION], r->e1 & 3),
+	    seq, pos, &c, timed, t0, t1);
 	tot_apply(&cd->t, &c, 1);
 	tot_apply(&s->tot, &c, 1);
 }
@@ -1153,8 +1213,7 @@ prefetch1(const struct store *s, const struct op *o)
 	const struct store_rec *r = &s->recs[o->pos];
 	const struct sindex *x = &s->ix[STORE_IX_PAIR];
 
-	__builtin_prefetch(&x->slot[(uint32_t)intern_mix64(
-	    rec_key(s, STORE_IX_PAIR, r)) & x->mask]);
+	__builtin_prefetch(&x->slot[(uint32_t)o->h & x->mask]);
 	__builtin_prefetch(&s->ix[STORE_IX_SRCADDR].map[r->src]);
 	__builtin_prefetch(&s->ix[STORE_IX_DSTADDR].map[r->dst]);
 	x = &s->ix[STORE_IX_DSTPORT];
@@ -1167,8 +1226,7 @@ prefetch2(const struct store *s, const struct op *o)
 {
 	const struct store_rec *r = &s->recs[o->pos];
 	const struct sindex *x = &s->ix[STORE_IX_PAIR];
-	uint64_t key = rec_key(s, STORE_IX_PAIR, r);
-	uint64_t h = intern_mix64(key), v;
+	uint64_t key, h = o->h, v;
 	uint32_t i;
 	int k;
 
@@ -1195,9 +1253,9 @@ apply_one(struct store *s)
 	const struct op *o = &s->q[s->qhead];
 
 	if (o->evict)
-		apply_evict(s, o->seq, o->pos);
+		apply_evict(s, o->seq, o->pos, o->h);
 	else
-		apply_add(s, o->seq, o->pos);
+		apply_add(s, o->seq, o->pos, o->h);
 	s->qhead = (s->qhead + 1) & (QCAP - 1);
 	s->qlen--;
 }
@@ -1211,6 +1269,7 @@ enqueue(struct store *s, uint64_t seq, uint32_t pos, int evict)
 	o->seq = seq;
 	o->pos = pos;
 	o->evict = (uint32_t)evict;
+	o->h = intern_mix64(rec_key(s, STORE_IX_PAIR, &s->recs[pos]));
 	s->qlen++;
 	prefetch1(s, o);
 	if (s->qlen > STAGE2)
@@ -1513,7 +1572,9 @@ ix_has_room(const struct sindex *x, uint64_t key, uint32_t need)
 
 /* Reserve everything the queued work for r may need; -1 on OOM.  Every
  * queued indexing may create one entry per index; a context's own keys
- * are already mapped unless the context is new. */
+ * are already mapped unless the context is new.  Entry room is reserved
+ * for ROOM appends at a time (the LAG queued ones, this one and ROOM
+ * more), so most appends only check that their keys are mapped. */
 static int
 index_reserve(struct store *s, const struct store_rec *r, int newctx)
 {
@@ -1526,14 +1587,24 @@ index_reserve(struct store *s, const struct store_rec *r, int newctx)
 		memset(&s->cd[r->ctx], 0, sizeof s->cd[r->ctx]);
 		s->cd[r->ctx].ent[0] = NO_ENT;
 	}
+	if (s->room && !newctx &&
+	    r->src < s->ix[STORE_IX_SRCADDR].capmap &&
+	    r->dst < s->ix[STORE_IX_DSTADDR].capmap &&
+	    rec_key(s, STORE_IX_DSTPORT, r) < s->ix[STORE_IX_DSTPORT].capmap &&
+	    (r->e1 & 3u) < s->ix[STORE_IX_ACTION].capmap) {
+		s->room--;
+		return 0;
+	}
+	s->room = 0;
 	for (k = 0; k < STORE_IX_COUNT; k++) {
 		struct sindex *x = &s->ix[k];
 		uint64_t key = k < 4 && !newctx ? 0 : rec_key(s, k, r);
 
-		if (!ix_has_room(x, key, LAG + 1) &&
-		    ix_reserve(x, key, LAG + 1) < 0)
+		if (!ix_has_room(x, key, LAG + 1 + ROOM) &&
+		    ix_reserve(x, key, LAG + 1 + ROOM) < 0)
 			return -1;
 	}
+	s->room = ROOM;
 	return 0;
 }
 
@@ -1574,7 +1645,10 @@ store_append(struct store *s, const struct flow *f)
 		s->blk[s->curblk].t0 = UINT32_MAX;
 		s->blk[s->curblk].t1 = 0;
 	}
-	if (rec_span(s, &s->recs[pos], &t0, &t1)) {
+	/* the span from the local copy: reading the ring back would wait
+	 * for the store just made (a wide record's exact values are looked
+	 * up by its ring position) */
+	if (rec_span(s, wide ? &s->recs[pos] : &r, &t0, &t1)) {
 		struct blk *b = &s->blk[s->curblk];
 
 		if (t0 < b->t0)
