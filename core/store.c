@@ -97,6 +97,7 @@
 #include <sys/mman.h>
 
 #include "intern.h"
+#include "store_scan.h"
 
 /* Per-interface fields: the context tuple.  The first four are the
  * drill-down levels and the context-cached indexes. */
@@ -1838,6 +1839,99 @@ store_rec_val(const struct store *s, const struct store_rec *r, int field,
 	out->has = has != 0;
 	out->v = has ? v : 0;
 	return out->has;
+}
+
+/* Key values of field in n consecutive records (store_scan.h). */
+void
+store_recs_vals(const struct store *s, const struct store_rec *r, size_t n,
+    int field, uint64_t *v, uint32_t *has)
+{
+	size_t i;
+	int pos;
+
+#define RECS_LOOP(present, value) \
+	for (i = 0; i < n; i++) { \
+		const struct store_rec *x = &r[i]; \
+		uint32_t h_ = (present) ? 1 : 0; \
+		has[i] = h_; \
+		v[i] = h_ ? (uint64_t)(value) : 0; \
+	} \
+	return
+	switch (field) {
+	case F_SRCADDR:
+		RECS_LOOP(x->src != 0, x->src);
+	case F_DSTADDR:
+		RECS_LOOP(x->dst != 0, x->dst);
+	case F_SRCPORT:
+		RECS_LOOP(x->has & STORE_H_SPORT, x->sport);
+	case F_DSTPORT:
+		RECS_LOOP(x->has & STORE_H_DPORT, x->dport);
+	case F_PROTOCOL:
+		RECS_LOOP(x->has & STORE_H_PROTO, x->proto);
+	case F_TCP_FLAGS:
+		RECS_LOOP(x->has & STORE_H_TCPFLAGS, x->tcp_flags);
+	case F_BYTES:
+		RECS_LOOP(x->has & STORE_H_BYTES, rec_bytes(x));
+	case F_ACTION:
+		RECS_LOOP(x->e1 & 3, x->e1 & 3);
+	case F_LOG_STATUS:
+		RECS_LOOP((x->e1 >> 2) & 3, (x->e1 >> 2) & 3);
+	case F_TYPE:
+		RECS_LOOP((x->e1 >> 4) & 3, (x->e1 >> 4) & 3);
+	case F_FLOW_DIRECTION:
+		RECS_LOOP(x->e1 >> 6, x->e1 >> 6);
+	case F_TRAFFIC_PATH:
+		RECS_LOOP(x->e2 & 15, x->e2 & 15);
+	case F_ENCRYPTION_STATUS:
+		RECS_LOOP(x->e2 >> 4, (x->e2 >> 4) - 1);
+	default:
+		break;
+	}
+#undef RECS_LOOP
+	if (field >= 0 && field < FIELD_COUNT &&
+	    (pos = intern_tuple_pos(s->ctx, field)) >= 0) {
+		/* a context field: records of one context come in runs */
+		uint32_t last = 0;
+		uint64_t lv = 0;
+		uint32_t lh = 0;
+
+		for (i = 0; i < n; i++) {
+			if (i == 0 || r[i].ctx != last) {
+				last = r[i].ctx;
+				lh = (uint32_t)(intern_tuple_mask(s->ctx, last) >>
+				    pos) & 1;
+				lv = lh ? intern_tuple_vals(s->ctx, last)[pos] : 0;
+			}
+			v[i] = lv;
+			has[i] = lh;
+		}
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct store_val sv;
+
+		has[i] = (uint32_t)store_rec_val(s, &r[i], field, &sv);
+		v[i] = sv.v;
+	}
+}
+
+/* The contributions of n consecutive records (store_scan.h). */
+void
+store_recs_counts(const struct store *s, const struct store_rec *r,
+    size_t n, struct store_cnt *c)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct counts k;
+
+		rec_counts(s, &r[i], &k);
+		c[i].flow = k.flow;
+		c[i].rej = k.rej;
+		c[i].skip = k.skip;
+		c[i].packets = k.packets;
+		c[i].bytes = k.bytes;
+	}
 }
 
 /* Value of field in a record as struct flow holds it; 1 when present. */

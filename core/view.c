@@ -64,6 +64,7 @@
 #include <sys/mman.h>
 
 #include "intern.h"
+#include "store_scan.h"
 
 /* Pseudo-field: group by context tuple (the tree). */
 #define FIELD_CTX (-2)
@@ -496,6 +497,82 @@ untimed(struct store_totals *t)
 	t->times = -1;
 }
 
+/* Add a run of n records (n <= VBATCH) to a group view keyed by fields
+ * (not the tree): keys and counts read in bulk (store_scan.h), group slots
+ * prefetched, then the updates, so the misses of a batch overlap. */
+static void
+group_add_run(struct view *v, const struct store_rec *r, size_t n)
+{
+	uint64_t k0[VBATCH], k1[VBATCH], h[VBATCH];
+	uint32_t has[VBATCH], has1[VBATCH];
+	uint8_t ok[VBATCH];
+	struct store_cnt c[VBATCH];
+	struct vtot sum = { 0, 0, 0, 0, 0, 0 };
+	int all = v->o.match == NULL && !v->o.ranged;
+	size_t i;
+
+	store_recs_vals(v->s, r, n, v->f1, k0, has);
+	if (v->f2 >= 0) {
+		store_recs_vals(v->s, r, n, v->f2, k1, has1);
+		for (i = 0; i < n; i++)
+			has[i] |= has1[i] << 1;
+	} else
+		memset(k1, 0, n * sizeof *k1);
+	for (i = 0; i < n; i++) {
+		const struct grp *g;
+
+		ok[i] = (uint8_t)(all || passes(v, &r[i]));
+		h[i] = gkey_hash(k0[i], k1[i], has[i]);
+		g = &v->tab.g[(uint32_t)h[i] & v->tab.mask];
+		__builtin_prefetch(g, 1);
+		__builtin_prefetch((const char *)g + sizeof *g - 1, 1);
+	}
+	store_recs_counts(v->s, r, n, c);
+	for (i = 0; i < n; i++) {
+		struct grp *g;
+		uint32_t j;
+		int created;
+
+		if (!ok[i])
+			continue;
+		sum.recs++;
+		sum.flows += c[i].flow;
+		sum.rejects += c[i].rej;
+		sum.skipdata += c[i].skip;
+		sum.packets += c[i].packets;
+		sum.bytes += c[i].bytes;
+		/* the usual case inline: the group is there */
+		j = (uint32_t)h[i] & v->tab.mask;
+		for (g = &v->tab.g[j]; g->used; g = &v->tab.g[j]) {
+			if (g->k0 == k0[i] && g->k1 == k1[i] &&
+			    g->has == has[i])
+				break;
+			j = (j + 1) & v->tab.mask;
+		}
+		if (!g->used) {
+			j = gtab_get_h(&v->tab, k0[i], k1[i], has[i], h[i],
+			    &created);
+			if (j == UINT32_MAX)
+				continue;	/* out of memory: group missing */
+			g = &v->tab.g[j];
+			if (created && v->o.cumulative)
+				grp_pin(v, g, 1);
+		}
+		g->t.recs++;
+		g->t.flows += c[i].flow;
+		g->t.rejects += c[i].rej;
+		g->t.skipdata += c[i].skip;
+		g->t.packets += c[i].packets;
+		g->t.bytes += c[i].bytes;
+	}
+	v->total.recs += sum.recs;
+	v->total.flows += sum.flows;
+	v->total.rejects += sum.rejects;
+	v->total.skipdata += sum.skipdata;
+	v->total.packets += sum.packets;
+	v->total.bytes += sum.bytes;
+}
+
 /* Bring a view up to date now. */
 void
 view_sync(struct view *v)
@@ -519,6 +596,11 @@ view_sync(struct view *v)
 		const struct store_rec *r = store_recs(v->s, seq, &run);
 
 		n = run < VBATCH ? run : VBATCH;
+		if (v->kind == VK_GROUP && v->f1 >= 0) {
+			group_add_run(v, r, n);
+			seq += n;
+			continue;
+		}
 		for (i = 0; i < n; i++) {
 			rs[i] = r + i;
 			ok[i] = (uint8_t)passes(v, rs[i]);
