@@ -279,6 +279,7 @@ struct store {
 	uint32_t nw, capw;
 	uint64_t pins_sym, pins_addr;	/* store_val_ref pins held */
 	uint32_t ctxcache[1u << CTXCACHE_BITS];	/* recent context ids */
+	uint64_t auxbits[2];	/* detail fields but pkt-*, as flow.present */
 };
 
 /* Field of each index (the pair: srcaddr, dstaddr). */
@@ -983,6 +984,9 @@ store_new(uint64_t capacity)
 		s->ctx = intern_tuples_new(ctx_fields, NCTX, s->syms, s->addrs);
 		s->aux = intern_tuples_new(aux_fields, NAUX, s->syms, s->addrs);
 	}
+	for (i = AP_PDST + 1; i < NAUX; i++)
+		s->auxbits[aux_fields[i] >> 6] |= (uint64_t)1 <<
+		    (aux_fields[i] & 63);
 	s->nblk = s->nslots / BLOCK + 3;
 	s->blk = malloc((size_t)s->nblk * sizeof *s->blk);
 	s->fmts = calloc(16, sizeof *s->fmts);
@@ -1520,9 +1524,15 @@ rec_intern(struct store *s, const struct flow *f, struct store_rec *r,
 			return -1;
 		s->ctxcache[slot] = r->ctx;
 	}
-	r->aux = intern_tuple_get(s->aux, f, atake, 0, &created);
-	if (created < 0)
-		goto fail_ctx;
+	/* most records have no detail field: no tuple to look up */
+	created = 0;
+	r->aux = 0;
+	if (((f->present[0] & s->auxbits[0]) | (f->present[1] & s->auxbits[1]) |
+	    (pc == PC_DETAIL) | (pd == PC_DETAIL)) != 0) {
+		r->aux = intern_tuple_get(s->aux, f, atake, 0, &created);
+		if (created < 0)
+			goto fail_ctx;
+	}
 	r->src = r->dst = 0;
 	if (flow_has(f, F_SRCADDR)) {
 		r->src = intern_addr_get(s->addrs, &f->v[F_SRCADDR].a);
