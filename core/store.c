@@ -666,13 +666,18 @@ ix_find(const struct sindex *x, uint64_t key)
 }
 
 /* Make sure `need` new entries (and key, for a direct map) fit without
- * allocating; -1 on OOM. */
+ * allocating, and `hneed` new keys in a hash; -1 on OOM. */
 static int
-ix_reserve(struct sindex *x, uint64_t key, uint32_t need)
+ix_reserve(struct sindex *x, uint64_t key, uint32_t need, uint32_t hneed)
 {
 	if (x->nfree + (x->cape - x->ne) < need) {
-		uint64_t ncap = (uint64_t)x->cape + x->cape / 2 + need + 16;
+		/* the same sizes whatever need is (ROOM does not move the
+		 * steps, so the memory figure does not depend on it) */
+		uint64_t ncap = (uint64_t)x->cape + x->cape / 2 + LAG + 17;
 		struct ent *ne;
+
+		while (x->nfree + (ncap - x->ne) < need)
+			ncap += ncap / 2;
 
 		if (ncap > UINT32_MAX - 1)
 			return -1;
@@ -686,11 +691,11 @@ ix_reserve(struct sindex *x, uint64_t key, uint32_t need)
 	if (!x->hashed)
 		return grow((void **)&x->map, &x->capmap, key, sizeof *x->map,
 		    UINT32_MAX);
-	if ((uint64_t)(x->live + need) * 2 > (uint64_t)x->mask + 1) {
+	if ((uint64_t)(x->live + hneed) * 2 > (uint64_t)x->mask + 1) {
 		uint32_t n = (x->mask + 1) * 2, i, j;
 		uint64_t *ns;
 
-		while ((uint64_t)(x->live + need) * 2 > n)
+		while ((uint64_t)(x->live + hneed) * 2 > n)
 			n *= 2;
 		ns = table_alloc((size_t)n * sizeof *ns);
 		if (ns == NULL)
@@ -1572,20 +1577,23 @@ rec_unintern(struct store *s, const struct store_rec *r)
 /* Tell whether index x can take `need` new entries and key without
  * allocating (the common case: a few compares). */
 static inline int
-ix_has_room(const struct sindex *x, uint64_t key, uint32_t need)
+ix_has_room(const struct sindex *x, uint64_t key, uint32_t need,
+    uint32_t hneed)
 {
 	if (x->nfree + (x->cape - x->ne) < need)
 		return 0;
 	if (!x->hashed)
 		return key < x->capmap;
-	return (uint64_t)(x->live + need) * 2 <= (uint64_t)x->mask + 1;
+	return (uint64_t)(x->live + hneed) * 2 <= (uint64_t)x->mask + 1;
 }
 
 /* Reserve everything the queued work for r may need; -1 on OOM.  Every
  * queued indexing may create one entry per index; a context's own keys
  * are already mapped unless the context is new.  Entry room is reserved
  * for ROOM appends at a time (the LAG queued ones, this one and ROOM
- * more), so most appends only check that their keys are mapped. */
+ * more), so most appends only check that their keys are mapped and that
+ * the pair hash has room for LAG + 1 more keys (reserving more there
+ * would double the hash early). */
 static int
 index_reserve(struct store *s, const struct store_rec *r, int newctx)
 {
@@ -1602,7 +1610,9 @@ index_reserve(struct store *s, const struct store_rec *r, int newctx)
 	    r->src < s->ix[STORE_IX_SRCADDR].capmap &&
 	    r->dst < s->ix[STORE_IX_DSTADDR].capmap &&
 	    rec_key(s, STORE_IX_DSTPORT, r) < s->ix[STORE_IX_DSTPORT].capmap &&
-	    (r->e1 & 3u) < s->ix[STORE_IX_ACTION].capmap) {
+	    (r->e1 & 3u) < s->ix[STORE_IX_ACTION].capmap &&
+	    (uint64_t)(s->ix[STORE_IX_PAIR].live + LAG + 1) * 2 <=
+	    (uint64_t)s->ix[STORE_IX_PAIR].mask + 1) {
 		s->room--;
 		return 0;
 	}
@@ -1611,8 +1621,8 @@ index_reserve(struct store *s, const struct store_rec *r, int newctx)
 		struct sindex *x = &s->ix[k];
 		uint64_t key = k < 4 && !newctx ? 0 : rec_key(s, k, r);
 
-		if (!ix_has_room(x, key, LAG + 1 + ROOM) &&
-		    ix_reserve(x, key, LAG + 1 + ROOM) < 0)
+		if (!ix_has_room(x, key, LAG + 1 + ROOM, LAG + 1) &&
+		    ix_reserve(x, key, LAG + 1 + ROOM, LAG + 1) < 0)
 			return -1;
 	}
 	s->room = ROOM;
