@@ -162,17 +162,37 @@ enum { PC_ABSENT, PC_SAME, PC_OTHER_SIDE, PC_DETAIL };
 /* No entry; the end of a free list; an unresolved context entry. */
 #define NO_ENT UINT32_MAX
 
-/* One key of an index. */
+/* Two 32-bit counters updated by one 64-bit add (neither half ever
+ * carries or borrows into the other: counts stay below 2^31). */
+union pair32 {
+	uint64_t w;
+	struct {
+		uint32_t a, b;
+	} h;
+};
+
+/* One key of an index.  recs/flows and rejects/skipdata are each one
+ * 64-bit word, so an append updates them with two adds. */
 struct ent {
 	uint64_t key;
 	uint64_t bytes;
 	uint64_t packets;
+	union {
+		uint64_t rf;
+		struct {
+			uint32_t recs;	/* records in the ring; 0: free */
+			uint32_t flows;
+		};
+	};
+	union {
+		uint64_t rs;
+		struct {
+			uint32_t rejects;
+			uint32_t skipdata;
+		};
+	};
 	uint32_t head;		/* low 32 bits of the newest record's seq;
 				 * next free entry when the entry is free */
-	uint32_t recs;		/* records in the ring; 0: entry is free */
-	uint32_t flows;
-	uint32_t rejects;
-	uint32_t skipdata;
 	uint32_t first;		/* min t0 (UINT32_MAX: none) */
 	uint32_t last;		/* max t1 (0: none) */
 	uint32_t flags;		/* ENT_STALE_* */
@@ -241,6 +261,7 @@ struct op {
 struct counts {
 	unsigned flow, rej, skip;
 	uint64_t packets, bytes;
+	uint64_t rf, rs;	/* the increments of ent.rf and ent.rs */
 };
 
 struct store {
@@ -551,6 +572,16 @@ rec_counts(const struct store *s, const struct store_rec *r, struct counts *c)
 		} else
 			c->packets = r->packets;
 	}
+	{
+		union pair32 u;
+
+		u.h.a = 1;
+		u.h.b = c->flow;
+		c->rf = u.w;
+		u.h.a = c->rej;
+		u.h.b = c->skip;
+		c->rs = u.w;
+	}
 }
 
 /* The record's contribution to totals (times not set). */
@@ -832,25 +863,22 @@ ent_head(const struct store *s, const struct ent *e)
 /* Add the record at seq/pos to entry id of index ix. */
 static inline void
 ent_add(struct store *s, int ix, uint32_t id, uint64_t seq, uint32_t pos,
-    const struct counts *c, int timed, uint32_t t0, uint32_t t1)
+    const struct counts *c, uint32_t t0, uint32_t t1)
 {
 	struct ent *e = &s->ix[ix].e[id];
 
 	/* the distance to the head fits 32 bits, so mod 2^32 is exact */
 	s->link[ix][pos] = e->recs ? (uint32_t)seq - e->head : 0;
 	e->head = (uint32_t)seq;
-	e->recs++;
-	e->flows += c->flow;
-	e->rejects += c->rej;
-	e->skipdata += c->skip;
+	e->rf += c->rf;
+	e->rs += c->rs;
 	e->packets += c->packets;
 	e->bytes += c->bytes;
-	if (timed) {
-		if (t0 < e->first && !(e->flags & ENT_STALE_FIRST))
-			e->first = t0;
-		if (t1 > e->last && !(e->flags & ENT_STALE_LAST))
-			e->last = t1;
-	}
+	/* an untimed record comes with t0 = UINT32_MAX, t1 = 0: no change */
+	if (t0 < e->first && !(e->flags & ENT_STALE_FIRST))
+		e->first = t0;
+	if (t1 > e->last && !(e->flags & ENT_STALE_LAST))
+		e->last = t1;
 }
 
 /* Subtract an evicted record from entry id of index ix. */
@@ -860,13 +888,12 @@ ent_sub(struct store *s, int ix, uint32_t id, const struct counts *c,
 {
 	struct ent *e = &s->ix[ix].e[id];
 
-	if (--e->recs == 0) {
+	e->rf -= c->rf;
+	if (e->recs == 0) {
 		ix_delete(&s->ix[ix], id);
 		return;
 	}
-	e->flows -= c->flow;
-	e->rejects -= c->rej;
-	e->skipdata -= c->skip;
+	e->rs -= c->rs;
 	e->packets -= c->packets;
 	e->bytes -= c->bytes;
 	if (timed) {
@@ -1169,22 +1196,25 @@ apply_add(struct store *s, uint64_t seq, uint32_t pos, uint64_t h)
 	uint32_t t0 = 0, t1 = 0;
 	struct ctxdata *cd = &s->cd[r->ctx];
 	struct counts c;
-	int timed, k;
+	int k;
 
 	rec_counts(s, r, &c);
-	timed = rec_span(s, r, &t0, &t1);
+	if (!rec_span(s, r, &t0, &t1)) {
+		t0 = UINT32_MAX;	/* changes no entry's first/last */
+		t1 = 0;
+	}
 	if (cd->ent[0] == NO_ENT)
 		for (k = 0; k < 4; k++)
 			cd->ent[k] = ix_get(&s->ix[k], rec_key(s, k, r));
 	/* one call per index with a constant ix, so each is specialised */
-	ent_add(s, STORE_IX_ACCOUNT, cd->ent[0], seq, pos, &c, timed, t0, t1);
-	ent_add(s, STORE_IX_VPC, cd->ent[1], seq, pos, &c, timed, t0, t1);
-	ent_add(s, STORE_IX_SUBNET, cd->ent[2], seq, pos, &c, timed, t0, t1);
-	ent_add(s, STORE_IX_ENI, cd->ent[3], seq, pos, &c, timed, t0, t1);
+	ent_add(s, STORE_IX_ACCOUNT, cd->ent[0], seq, pos, &c, t0, t1);
+	ent_add(s, STORE_IX_VPC, cd->ent[1], seq, pos, &c, t0, t1);
+	ent_add(s, STORE_IX_SUBNET, cd->ent[2], seq, pos, &c, t0, t1);
+	ent_add(s, STORE_IX_ENI, cd->ent[3], seq, pos, &c, t0, t1);
 	ent_add(s, STORE_IX_SRCADDR, map_get(&s->ix[STORE_IX_SRCADDR], r->src),
-	    seq, pos, &c, timed, t0, t1);
+	    seq, pos, &c, t0, t1);
 	ent_add(s, STORE_IX_DSTADDR, map_get(&s->ix[STORE_IX_DSTADDR], r->dst),
-	    seq, pos, &c, timed, t0, t1);
+	    seq, pos, &c, t0, t1);
 	{
 		struct sindex *x = &s->ix[STORE_IX_PAIR];
 		uint64_t key = rec_key(s, STORE_IX_PAIR, r);
@@ -1192,12 +1222,12 @@ apply_add(struct store *s, uint64_t seq, uint32_t pos, uint64_t h)
 
 		if (id == NO_ENT)
 			id = ix_create(x, key);
-		ent_add(s, STORE_IX_PAIR, id, seq, pos, &c, timed, t0, t1);
+		ent_add(s, STORE_IX_PAIR, id, seq, pos, &c, t0, t1);
 	}
 	ent_add(s, STORE_IX_DSTPORT, map_get(&s->ix[STORE_IX_DSTPORT],
-	    rec_key(s, STORE_IX_DSTPORT, r)), seq, pos, &c, timed, t0, t1);
+	    rec_key(s, STORE_IX_DSTPORT, r)), seq, pos, &c, t0, t1);
 	ent_add(s, STORE_IX_ACTION, map_get(&s->ix[STORE_IX_ACTION], r->e1 & 3),
-	    seq, pos, &c, timed, t0, t1);
+	    seq, pos, &c, t0, t1);
 	tot_apply(&cd->t, &c, 1);
 	tot_apply(&s->tot, &c, 1);
 }
