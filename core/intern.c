@@ -576,6 +576,7 @@ enum { TK_SYM, TK_ADDR, TK_NUM };
 struct tup {
 	uint64_t hash;
 	uint64_t mask;
+	uint64_t fbits[2];	/* the mask as bits of flow.present */
 	uint64_t extra;
 	uint64_t *vals;		/* n values, then the blob, one malloc */
 	uint32_t bloblen;
@@ -587,6 +588,7 @@ struct intern_tuples {
 	uint8_t field[INTERN_TUPLE_MAX];
 	uint8_t kind[INTERN_TUPLE_MAX];
 	int8_t pos[FIELD_COUNT];
+	uint8_t fkind[FIELD_COUNT];	/* kind by field id (schema fields) */
 	uint64_t fmask[2];	/* schema fields, as bits of flow.present */
 	struct intern_syms *syms;
 	struct intern_addrs *addrs;
@@ -640,6 +642,7 @@ intern_tuples_new(const uint8_t *fields, int n, struct intern_syms *syms,
 		t->fmask[fields[i] >> 6] |= (uint64_t)1 << (fields[i] & 63);
 		t->kind[i] = type == FT_SYMBOL ? TK_SYM :
 		    type == FT_ADDR ? TK_ADDR : TK_NUM;
+		t->fkind[fields[i]] = t->kind[i];
 	}
 	return t;
 }
@@ -807,6 +810,12 @@ intern_tuple_get(struct intern_tuples *t, const struct flow *f, uint64_t take,
 	e = &t->e[id];
 	e->hash = h;
 	e->mask = mask;
+	e->fbits[0] = e->fbits[1] = 0;
+	for (bits = mask; bits; bits &= bits - 1) {
+		int k = t->field[__builtin_ctzll(bits)];
+
+		e->fbits[k >> 6] |= (uint64_t)1 << (k & 63);
+	}
 	e->extra = extra;
 	e->vals = vals;
 	e->bloblen = (uint32_t)len;
@@ -864,6 +873,44 @@ tup_same(const struct intern_tuples *t, const struct tup *e,
 	memcpy(&w0, b, 8);
 	if (w0 != extra)
 		return 0;
+	if (take == ((uint64_t)1 << t->n) - 1 || t->n == 64) {
+		/* every schema field taken: the presence bits must be the
+		 * tuple's, then only the values are compared */
+		if ((f->present[0] & t->fmask[0]) != e->fbits[0] ||
+		    (f->present[1] & t->fmask[1]) != e->fbits[1])
+			return 0;
+		for (w = 0; w < 2; w++)
+			for (bits = e->fbits[w]; bits; bits &= bits - 1) {
+				int id = w * 64 + __builtin_ctzll(bits);
+				const union flow_val *v = &f->v[id];
+				uint32_t len;
+
+				switch (t->fkind[id]) {
+				case TK_SYM:
+					len = v->s.len;
+					memcpy(&w0, b + off, 4);
+					if ((uint32_t)w0 != len ||
+					    off + 4 + len > end ||
+					    !bytes_eq(b + off + 4, v->s.p, len))
+						return 0;
+					off += 4 + len;
+					break;
+				case TK_ADDR:
+					if (!bytes_eq(b + off,
+					    (const char *)v->a.b, 16))
+						return 0;
+					off += 16;
+					break;
+				default:
+					memcpy(&w0, b + off, 8);
+					if (w0 != v->u)
+						return 0;
+					off += 8;
+					break;
+				}
+			}
+		return off == end;
+	}
 	for (w = 0; w < 2; w++)
 		for (bits = f->present[w] & t->fmask[w]; bits;
 		    bits &= bits - 1) {
