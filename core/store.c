@@ -7,9 +7,11 @@
  * in sequence order: record seq sits at position seq mod nslots.  The ring
  * holds the live records [first, next), next - first <= cap; nslots is cap
  * plus a little room for records whose eviction is still in the pipeline
- * (below).  The arrays grow by doubling until they reach nslots, so a small
- * input never costs the full capacity.  Appending to a full ring evicts
- * record `first`.
+ * (below).  The record and link arrays are asked for at full size at
+ * once (2 MB-aligned, huge pages asked for: filling the ring takes a page
+ * fault per 2 MB, not per 4 kB) and only touched pages cost memory, so a
+ * small input never costs the full capacity; if that allocation fails
+ * they grow by doubling.  Appending to a full ring evicts record `first`.
  *
  * Compact records.  A record keeps numbers and enums in place and ids for
  * everything else (intern.c):
@@ -39,13 +41,33 @@
  * links into the evicted part just become ends.  Distances fit 32 bits
  * because a key's head is always in the ring when a record links to it.
  * Entries are a dense array per index with a free list threaded through
- * the free entries; keys that are intern ids (account, VPC, subnet,
- * interface, srcaddr, dstaddr) find their entry through a direct map
- * indexed by the id, ports and actions through a direct map by value, and
- * the (srcaddr, dstaddr) pair through an open-addressing hash whose slots
- * carry 32 bits of the hash (linear probing, backward-shift deletion).
- * A context caches the entries of its account, VPC, subnet and interface.
- * When a key's last record goes, its entry is freed.
+ * the free entries.  An entry is one 64-byte cache line (the arrays are
+ * line-aligned), with records/flows and rejects/skipdata packed as two
+ * 64-bit words, so indexing a record into a key is one line and a few
+ * adds.  How an index finds a key's entry:
+ *   - account, VPC, subnet, interface: all four come from the record's
+ *     context, which caches their entries (ctxdata.ent), so a record
+ *     costs no lookup at all for them;
+ *   - srcaddr, dstaddr: the address intern id is small and dense, so a
+ *     direct map indexed by the id;
+ *   - dstport, action: a direct map indexed by the value (an absent
+ *     dstport is key 65536);
+ *   - the (srcaddr, dstaddr) pair: an open-addressing hash whose 8-byte
+ *     slots are entry + 1 and 32 bits of the hash (linear probing,
+ *     backward-shift deletion), the hash computed once per queued
+ *     operation.
+ * apply_add and apply_evict update the nine indexes with one call each
+ * (a constant index: no loop over a switch).  When a key's last record
+ * goes, its entry is freed.  store_append reserves entry room for 256
+ * appends at a time (index_reserve), so most appends only check that
+ * their direct-map keys fit and the pair hash has room.
+ *
+ * Context cache.  A record's context tuple is found through a 4096-slot
+ * direct-mapped cache of context ids, slotted by format id and the tail
+ * of interface-id (else account-id): the cached tuple is compared with
+ * the record field by field (intern_tuple_hit), and only a miss builds,
+ * hashes and probes the tuple's blob.  A freed or reused id just fails
+ * the compare, so the cache needs no upkeep.
  *
  * The pipeline.  Index upkeep is random access into tables far larger
  * than the caches, and on a virtual machine a miss costs 200 ns or more.
@@ -53,8 +75,8 @@
  * record) and queues two operations, "evict the oldest" (when full) and
  * "index the new record", which are applied in that same order 32
  * operations later.  Each queued operation prefetches what it will touch
- * in two steps (when queued: the pair hash slot and the entries the direct
- * maps name; 16 operations later: the pair entry the slot names), so the
+ * in two steps (when queued: the pair hash slot and the direct map cells;
+ * 8 operations later: the entries they name), so the
  * misses of many records overlap instead of adding up.  Every function
  * that reads logical state (first, totals, indexes, chains, views) first
  * drains the queue, so callers never see the lag.  Records whose eviction
@@ -73,10 +95,11 @@
  * (a query is O(capacity / 256)).
  *
  * Memory.  44 bytes of record plus 9 x 4 bytes of links = 80 bytes per
- * position; key entries are 56 bytes each (arrays grow by half) and the
- * intern tables hold only distinct values, which is how a 4M ring of v5
- * records stays under 96 bytes per record with every table included
- * (measured by bench/bench_store).  Nothing is allocated per record.  An
+ * position; key entries are 64 bytes each (arrays grow by half, by the
+ * same steps whatever the reservation) and the intern tables hold only
+ * distinct values, which is how a 4M ring of v5 records stays under 96
+ * bytes per record with every table included (bench/bench_store
+ * measured 91.4: 80 ring, 10.8 index tables, 0.5 intern).  Nothing is allocated per record.  An
  * append that cannot get memory is refused (dropped) and leaves the store
  * consistent.
  *
