@@ -118,6 +118,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "intern.h"
 #include "store_scan.h"
@@ -302,6 +305,9 @@ struct store {
 	uint32_t qhead, qlen;
 	uint32_t room;		/* appends left before index_reserve checks
 				 * the entry tables again */
+	uint32_t lstage[STORE_IX_COUNT][16];	/* links of positions lbase.. */
+	uint32_t lbase;		/* a multiple of 16 */
+	uint32_t lmask;		/* staged positions: bit i is lbase + i */
 	int draining;
 	struct store_rec *recs;
 	uint32_t *link[STORE_IX_COUNT];
@@ -892,8 +898,9 @@ ent_add(struct store *s, int ix, uint32_t id, uint64_t seq, uint32_t pos,
 {
 	struct ent *e = &s->ix[ix].e[id];
 
-	/* the distance to the head fits 32 bits, so mod 2^32 is exact */
-	s->link[ix][pos] = e->recs ? (uint32_t)seq - e->head : 0;
+	/* the distance to the head fits 32 bits, so mod 2^32 is exact;
+	 * staged (link_group), written out a cache line at a time */
+	s->lstage[ix][pos - s->lbase] = e->recs ? (uint32_t)seq - e->head : 0;
 	e->head = (uint32_t)seq;
 	e->rf += c->rf;
 	e->rs += c->rs;
@@ -1164,6 +1171,52 @@ store_parse_size(const char *text, uint64_t *bytes)
 
 /* ---- applying queued operations ---- */
 
+/* Write the staged links out.  A full group of 16 positions (one cache
+ * line per index) goes with non-temporal stores: nothing reads links
+ * soon, so they need not be read for ownership nor take cache space;
+ * anything else with plain stores. */
+static void
+link_flush(struct store *s)
+{
+	uint32_t base = s->lbase, m = s->lmask;
+	int k;
+
+	if (m == 0)
+		return;
+	s->lmask = 0;
+#ifdef __SSE2__
+	if (m == 0xffffu && base + 16 <= s->alloc) {
+		for (k = 0; k < STORE_IX_COUNT; k++) {
+			__m128i *d = (__m128i *)(void *)&s->link[k][base];
+			const __m128i *v = (const __m128i *)(void *)s->lstage[k];
+
+			_mm_stream_si128(d, _mm_loadu_si128(v));
+			_mm_stream_si128(d + 1, _mm_loadu_si128(v + 1));
+			_mm_stream_si128(d + 2, _mm_loadu_si128(v + 2));
+			_mm_stream_si128(d + 3, _mm_loadu_si128(v + 3));
+		}
+		return;
+	}
+#endif
+	for (; m; m &= m - 1) {
+		uint32_t i = (uint32_t)__builtin_ctz(m);
+
+		for (k = 0; k < STORE_IX_COUNT; k++)
+			s->link[k][base + i] = s->lstage[k][i];
+	}
+}
+
+/* Make position pos part of the staged group (indexings are applied in
+ * position order, so a group fills up and is written out whole). */
+static inline void
+link_group(struct store *s, uint32_t pos)
+{
+	if (pos - s->lbase >= 16) {
+		link_flush(s);
+		s->lbase = pos & ~15u;
+	}
+}
+
 /* Apply an eviction: subtract record seq (at pos, = first) everywhere;
  * h is the hash of its pair key. */
 static void
@@ -1228,6 +1281,7 @@ apply_add(struct store *s, uint64_t seq, uint32_t pos, uint64_t h)
 		t0 = UINT32_MAX;	/* changes no entry's first/last */
 		t1 = 0;
 	}
+	link_group(s, pos);
 	if (cd->ent[0] == NO_ENT)
 		for (k = 0; k < 4; k++)
 			cd->ent[k] = ix_get(&s->ix[k], rec_key(s, k, r));
@@ -1255,6 +1309,7 @@ apply_add(struct store *s, uint64_t seq, uint32_t pos, uint64_t h)
 	    seq, pos, &c, t0, t1);
 	tot_apply(&cd->t, &c, 1);
 	tot_apply(&s->tot, &c, 1);
+	s->lmask |= 1u << (pos - s->lbase);
 }
 
 /* Prefetch helpers must be inlined early: a function that only reads and
@@ -1364,12 +1419,13 @@ drain(const struct store *cs)
 {
 	struct store *s = (struct store *)cs;
 
-	if (s->qlen == 0 || s->draining)
-		return;
-	s->draining = 1;
-	while (s->qlen)
-		apply_one(s);
-	s->draining = 0;
+	if (s->qlen && !s->draining) {
+		s->draining = 1;
+		while (s->qlen)
+			apply_one(s);
+		s->draining = 0;
+	}
+	link_flush(s);	/* readers may walk chains */
 }
 
 /* ---- append ---- */
