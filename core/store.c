@@ -34,7 +34,11 @@
  *     so the escape costs nothing in practice and keeps values exact.
  *
  * Indexes and chains.  Each index has, per position, a 32-bit link: the
- * distance back to the previous record with the same key (0: none).  A
+ * distance back to the previous record with the same key (0: none).
+ * Links are staged for 16 positions at a time and a full group is written
+ * as one cache line per index with non-temporal stores (nothing reads a
+ * link soon, so its line need not be fetched); drain() writes out a
+ * partial group before any reader walks a chain.  A
  * key's entry holds the low 32 bits of its newest record's sequence number
  * (the head) and its totals.  Walking a chain is head, head - link, ...,
  * stopping at 0 or below `first`: an eviction never unlinks anything, the
