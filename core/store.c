@@ -1175,10 +1175,10 @@ store_parse_size(const char *text, uint64_t *bytes)
 
 /* ---- applying queued operations ---- */
 
-/* Write the staged links out.  A full group of 16 positions (one cache
- * line per index) goes with non-temporal stores: nothing reads links
- * soon, so they need not be read for ownership nor take cache space;
- * anything else with plain stores. */
+/* Write the staged links out: a full group of 16 positions (one cache
+ * line per index) with non-temporal stores, as nothing reads links soon
+ * (no read for ownership, no cache space taken), anything else with plain
+ * stores. */
 static void
 link_flush(struct store *s)
 {
