@@ -7,9 +7,11 @@
  * in sequence order: record seq sits at position seq mod nslots.  The ring
  * holds the live records [first, next), next - first <= cap; nslots is cap
  * plus a little room for records whose eviction is still in the pipeline
- * (below).  The arrays grow by doubling until they reach nslots, so a small
- * input never costs the full capacity.  Appending to a full ring evicts
- * record `first`.
+ * (below).  The record and link arrays are asked for at full size at
+ * once (2 MB-aligned, huge pages asked for: filling the ring takes a page
+ * fault per 2 MB, not per 4 kB) and only touched pages cost memory, so a
+ * small input never costs the full capacity; if that allocation fails
+ * they grow by doubling.  Appending to a full ring evicts record `first`.
  *
  * Compact records.  A record keeps numbers and enums in place and ids for
  * everything else (intern.c):
@@ -32,20 +34,44 @@
  *     so the escape costs nothing in practice and keeps values exact.
  *
  * Indexes and chains.  Each index has, per position, a 32-bit link: the
- * distance back to the previous record with the same key (0: none).  A
+ * distance back to the previous record with the same key (0: none).
+ * Links are staged for 16 positions at a time and a full group is written
+ * as one cache line per index with non-temporal stores (nothing reads a
+ * link soon, so its line need not be fetched); drain() writes out a
+ * partial group before any reader walks a chain.  A
  * key's entry holds the low 32 bits of its newest record's sequence number
  * (the head) and its totals.  Walking a chain is head, head - link, ...,
  * stopping at 0 or below `first`: an eviction never unlinks anything, the
  * links into the evicted part just become ends.  Distances fit 32 bits
  * because a key's head is always in the ring when a record links to it.
  * Entries are a dense array per index with a free list threaded through
- * the free entries; keys that are intern ids (account, VPC, subnet,
- * interface, srcaddr, dstaddr) find their entry through a direct map
- * indexed by the id, ports and actions through a direct map by value, and
- * the (srcaddr, dstaddr) pair through an open-addressing hash whose slots
- * carry 32 bits of the hash (linear probing, backward-shift deletion).
- * A context caches the entries of its account, VPC, subnet and interface.
- * When a key's last record goes, its entry is freed.
+ * the free entries.  An entry is one 64-byte cache line (the arrays are
+ * line-aligned), with records/flows and rejects/skipdata packed as two
+ * 64-bit words, so indexing a record into a key is one line and a few
+ * adds.  How an index finds a key's entry:
+ *   - account, VPC, subnet, interface: all four come from the record's
+ *     context, which caches their entries (ctxdata.ent), so a record
+ *     costs no lookup at all for them;
+ *   - srcaddr, dstaddr: the address intern id is small and dense, so a
+ *     direct map indexed by the id;
+ *   - dstport, action: a direct map indexed by the value (an absent
+ *     dstport is key 65536);
+ *   - the (srcaddr, dstaddr) pair: an open-addressing hash whose 8-byte
+ *     slots are entry + 1 and 32 bits of the hash (linear probing,
+ *     backward-shift deletion), the hash computed once per queued
+ *     operation.
+ * apply_add and apply_evict update the nine indexes with one call each
+ * (a constant index: no loop over a switch).  When a key's last record
+ * goes, its entry is freed.  store_append reserves entry room for 256
+ * appends at a time (index_reserve), so most appends only check that
+ * their direct-map keys fit and the pair hash has room.
+ *
+ * Context cache.  A record's context tuple is found through a 4096-slot
+ * direct-mapped cache of context ids, slotted by format id and the tail
+ * of interface-id (else account-id): the cached tuple is compared with
+ * the record field by field (intern_tuple_hit), and only a miss builds,
+ * hashes and probes the tuple's blob.  A freed or reused id just fails
+ * the compare, so the cache needs no upkeep.
  *
  * The pipeline.  Index upkeep is random access into tables far larger
  * than the caches, and on a virtual machine a miss costs 200 ns or more.
@@ -53,8 +79,8 @@
  * record) and queues two operations, "evict the oldest" (when full) and
  * "index the new record", which are applied in that same order 32
  * operations later.  Each queued operation prefetches what it will touch
- * in two steps (when queued: the pair hash slot and the entries the direct
- * maps name; 16 operations later: the pair entry the slot names), so the
+ * in two steps (when queued: the pair hash slot and the direct map cells;
+ * 8 operations later: the entries they name), so the
  * misses of many records overlap instead of adding up.  Every function
  * that reads logical state (first, totals, indexes, chains, views) first
  * drains the queue, so callers never see the lag.  Records whose eviction
@@ -73,10 +99,11 @@
  * (a query is O(capacity / 256)).
  *
  * Memory.  44 bytes of record plus 9 x 4 bytes of links = 80 bytes per
- * position; key entries are 56 bytes each (arrays grow by half) and the
- * intern tables hold only distinct values, which is how a 4M ring of v5
- * records stays under 96 bytes per record with every table included
- * (measured by bench/bench_store).  Nothing is allocated per record.  An
+ * position; key entries are 64 bytes each (arrays grow by half, by the
+ * same steps whatever the reservation) and the intern tables hold only
+ * distinct values, which is how a 4M ring of v5 records stays under 96
+ * bytes per record with every table included (bench/bench_store
+ * measured 91.4: 80 ring, 10.8 index tables, 0.5 intern).  Nothing is allocated per record.  An
  * append that cannot get memory is refused (dropped) and leaves the store
  * consistent.
  *
@@ -95,8 +122,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "intern.h"
+#include "store_scan.h"
 
 /* Per-interface fields: the context tuple.  The first four are the
  * drill-down levels and the context-cached indexes. */
@@ -155,20 +186,48 @@ enum {
 #define LAG 32
 #define STAGE2 8
 
+/* Context cache: 2^CTXCACHE_BITS recent context ids, direct-mapped. */
+#define CTXCACHE_BITS 12
+
+/* Appends covered by one full index_reserve (beyond the LAG queued). */
+#define ROOM 256
+
 /* No entry; the end of a free list; an unresolved context entry. */
 #define NO_ENT UINT32_MAX
 
-/* One key of an index. */
+/* Two 32-bit counters updated by one 64-bit add (neither half ever
+ * carries or borrows into the other: counts stay below 2^31). */
+union pair32 {
+	uint64_t w;
+	struct {
+		uint32_t a, b;
+	} h;
+};
+
+/* One key of an index.  recs/flows and rejects/skipdata are each one
+ * 64-bit word, so an append updates them with two adds.  An entry is one
+ * 64-byte cache line (entry arrays are line-aligned): updating a key
+ * costs one miss, not two for most entries as at 56 bytes. */
 struct ent {
-	uint64_t key;
+	_Alignas(64) uint64_t key;
 	uint64_t bytes;
 	uint64_t packets;
+	union {
+		uint64_t rf;
+		struct {
+			uint32_t recs;	/* records in the ring; 0: free */
+			uint32_t flows;
+		};
+	};
+	union {
+		uint64_t rs;
+		struct {
+			uint32_t rejects;
+			uint32_t skipdata;
+		};
+	};
 	uint32_t head;		/* low 32 bits of the newest record's seq;
 				 * next free entry when the entry is free */
-	uint32_t recs;		/* records in the ring; 0: entry is free */
-	uint32_t flows;
-	uint32_t rejects;
-	uint32_t skipdata;
 	uint32_t first;		/* min t0 (UINT32_MAX: none) */
 	uint32_t last;		/* max t1 (0: none) */
 	uint32_t flags;		/* ENT_STALE_* */
@@ -224,9 +283,11 @@ struct watcher {
 	void *arg;
 };
 
-/* A queued operation: index or evict the record seq at pos. */
+/* A queued operation: index or evict the record seq at pos; h is the
+ * hash of its (srcaddr, dstaddr) pair, computed once when queued. */
 struct op {
 	uint64_t seq;
+	uint64_t h;
 	uint32_t pos;
 	uint32_t evict;
 };
@@ -235,6 +296,7 @@ struct op {
 struct counts {
 	unsigned flow, rej, skip;
 	uint64_t packets, bytes;
+	uint64_t rf, rs;	/* the increments of ent.rf and ent.rs */
 };
 
 struct store {
@@ -248,6 +310,11 @@ struct store {
 	uint32_t epos;		/* its position */
 	struct op q[QCAP];
 	uint32_t qhead, qlen;
+	uint32_t room;		/* appends left before index_reserve checks
+				 * the entry tables again */
+	uint32_t lstage[STORE_IX_COUNT][16];	/* links of positions lbase.. */
+	uint32_t lbase;		/* a multiple of 16 */
+	uint32_t lmask;		/* staged positions: bit i is lbase + i */
 	int draining;
 	struct store_rec *recs;
 	uint32_t *link[STORE_IX_COUNT];
@@ -270,6 +337,8 @@ struct store {
 	struct watcher *w;
 	uint32_t nw, capw;
 	uint64_t pins_sym, pins_addr;	/* store_val_ref pins held */
+	uint32_t ctxcache[1u << CTXCACHE_BITS];	/* recent context ids */
+	uint64_t auxbits[2];	/* detail fields but pkt-*, as flow.present */
 };
 
 /* Field of each index (the pair: srcaddr, dstaddr). */
@@ -300,8 +369,8 @@ table_alloc(size_t len)
 	size_t big = (size_t)2 << 20;
 	void *p;
 
-	if (len < big)
-		return malloc(len ? len : 1);
+	if (len < big)	/* cache-line aligned (entry arrays need it) */
+		return aligned_alloc(64, len ? (len + 63) & ~(size_t)63 : 64);
 	len = (len + big - 1) & ~(big - 1);
 	p = aligned_alloc(big, len);
 #ifdef MADV_HUGEPAGE
@@ -541,6 +610,16 @@ rec_counts(const struct store *s, const struct store_rec *r, struct counts *c)
 		} else
 			c->packets = r->packets;
 	}
+	{
+		union pair32 u;
+
+		u.h.a = 1;
+		u.h.b = c->flow;
+		c->rf = u.w;
+		u.h.a = c->rej;
+		u.h.b = c->skip;
+		c->rs = u.w;
+	}
 }
 
 /* The record's contribution to totals (times not set). */
@@ -656,13 +735,18 @@ ix_find(const struct sindex *x, uint64_t key)
 }
 
 /* Make sure `need` new entries (and key, for a direct map) fit without
- * allocating; -1 on OOM. */
+ * allocating, and `hneed` new keys in a hash; -1 on OOM. */
 static int
-ix_reserve(struct sindex *x, uint64_t key, uint32_t need)
+ix_reserve(struct sindex *x, uint64_t key, uint32_t need, uint32_t hneed)
 {
 	if (x->nfree + (x->cape - x->ne) < need) {
-		uint64_t ncap = (uint64_t)x->cape + x->cape / 2 + need + 16;
+		/* the same sizes whatever need is (ROOM does not move the
+		 * steps, so the memory figure does not depend on it) */
+		uint64_t ncap = (uint64_t)x->cape + x->cape / 2 + LAG + 17;
 		struct ent *ne;
+
+		while (x->nfree + (ncap - x->ne) < need)
+			ncap += ncap / 2;
 
 		if (ncap > UINT32_MAX - 1)
 			return -1;
@@ -676,11 +760,11 @@ ix_reserve(struct sindex *x, uint64_t key, uint32_t need)
 	if (!x->hashed)
 		return grow((void **)&x->map, &x->capmap, key, sizeof *x->map,
 		    UINT32_MAX);
-	if ((uint64_t)(x->live + need) * 2 > (uint64_t)x->mask + 1) {
+	if ((uint64_t)(x->live + hneed) * 2 > (uint64_t)x->mask + 1) {
 		uint32_t n = (x->mask + 1) * 2, i, j;
 		uint64_t *ns;
 
-		while ((uint64_t)(x->live + need) * 2 > n)
+		while ((uint64_t)(x->live + hneed) * 2 > n)
 			n *= 2;
 		ns = table_alloc((size_t)n * sizeof *ns);
 		if (ns == NULL)
@@ -732,6 +816,31 @@ ix_create(struct sindex *x, uint64_t key)
 		x->slot[i] = slot_tag(h) | (id + 1);
 	}
 	return id;
+}
+
+/* Find or create the entry of key in a direct-mapped index (room and key
+ * reserved). */
+static inline uint32_t
+map_get(struct sindex *x, uint64_t key)
+{
+	uint32_t v = x->map[key];
+
+	return v ? v - 1 : ix_create(x, key);
+}
+
+/* Find the entry of a pair key whose hash is h, or NO_ENT. */
+static inline uint32_t
+pair_find(const struct sindex *x, uint64_t key, uint64_t h)
+{
+	uint64_t v;
+	uint32_t i;
+
+	for (i = (uint32_t)h & x->mask; (v = x->slot[i]) != 0;
+	    i = (i + 1) & x->mask)
+		if (slot_tag(v) == slot_tag(h) &&
+		    x->e[(uint32_t)v - 1].key == key)
+			return (uint32_t)v - 1;
+	return NO_ENT;
 }
 
 /* Find or create the entry of key (room reserved). */
@@ -792,24 +901,23 @@ ent_head(const struct store *s, const struct ent *e)
 /* Add the record at seq/pos to entry id of index ix. */
 static inline void
 ent_add(struct store *s, int ix, uint32_t id, uint64_t seq, uint32_t pos,
-    const struct counts *c, int timed, uint32_t t0, uint32_t t1)
+    const struct counts *c, uint32_t t0, uint32_t t1)
 {
 	struct ent *e = &s->ix[ix].e[id];
 
-	s->link[ix][pos] = e->recs ? (uint32_t)(seq - ent_head(s, e)) : 0;
+	/* the distance to the head fits 32 bits, so mod 2^32 is exact;
+	 * staged (link_group), written out a cache line at a time */
+	s->lstage[ix][pos - s->lbase] = e->recs ? (uint32_t)seq - e->head : 0;
 	e->head = (uint32_t)seq;
-	e->recs++;
-	e->flows += c->flow;
-	e->rejects += c->rej;
-	e->skipdata += c->skip;
+	e->rf += c->rf;
+	e->rs += c->rs;
 	e->packets += c->packets;
 	e->bytes += c->bytes;
-	if (timed) {
-		if (t0 < e->first && !(e->flags & ENT_STALE_FIRST))
-			e->first = t0;
-		if (t1 > e->last && !(e->flags & ENT_STALE_LAST))
-			e->last = t1;
-	}
+	/* an untimed record comes with t0 = UINT32_MAX, t1 = 0: no change */
+	if (t0 < e->first && !(e->flags & ENT_STALE_FIRST))
+		e->first = t0;
+	if (t1 > e->last && !(e->flags & ENT_STALE_LAST))
+		e->last = t1;
 }
 
 /* Subtract an evicted record from entry id of index ix. */
@@ -819,13 +927,12 @@ ent_sub(struct store *s, int ix, uint32_t id, const struct counts *c,
 {
 	struct ent *e = &s->ix[ix].e[id];
 
-	if (--e->recs == 0) {
+	e->rf -= c->rf;
+	if (e->recs == 0) {
 		ix_delete(&s->ix[ix], id);
 		return;
 	}
-	e->flows -= c->flow;
-	e->rejects -= c->rej;
-	e->skipdata -= c->skip;
+	e->rs -= c->rs;
 	e->packets -= c->packets;
 	e->bytes -= c->bytes;
 	if (timed) {
@@ -948,6 +1055,9 @@ store_new(uint64_t capacity)
 		s->ctx = intern_tuples_new(ctx_fields, NCTX, s->syms, s->addrs);
 		s->aux = intern_tuples_new(aux_fields, NAUX, s->syms, s->addrs);
 	}
+	for (i = AP_PDST + 1; i < NAUX; i++)
+		s->auxbits[aux_fields[i] >> 6] |= (uint64_t)1 <<
+		    (aux_fields[i] & 63);
 	s->nblk = s->nslots / BLOCK + 3;
 	s->blk = malloc((size_t)s->nblk * sizeof *s->blk);
 	s->fmts = calloc(16, sizeof *s->fmts);
@@ -1068,9 +1178,56 @@ store_parse_size(const char *text, uint64_t *bytes)
 
 /* ---- applying queued operations ---- */
 
-/* Apply an eviction: subtract record seq (at pos, = first) everywhere. */
+/* Write the staged links out: a full group of 16 positions (one cache
+ * line per index) with non-temporal stores, as nothing reads links soon
+ * (no read for ownership, no cache space taken), anything else with plain
+ * stores. */
 static void
-apply_evict(struct store *s, uint64_t seq, uint32_t pos)
+link_flush(struct store *s)
+{
+	uint32_t base = s->lbase, m = s->lmask;
+	int k;
+
+	if (m == 0)
+		return;
+	s->lmask = 0;
+#ifdef __SSE2__
+	if (m == 0xffffu && base + 16 <= s->alloc) {
+		for (k = 0; k < STORE_IX_COUNT; k++) {
+			__m128i *d = (__m128i *)(void *)&s->link[k][base];
+			const __m128i *v = (const __m128i *)(void *)s->lstage[k];
+
+			_mm_stream_si128(d, _mm_loadu_si128(v));
+			_mm_stream_si128(d + 1, _mm_loadu_si128(v + 1));
+			_mm_stream_si128(d + 2, _mm_loadu_si128(v + 2));
+			_mm_stream_si128(d + 3, _mm_loadu_si128(v + 3));
+		}
+		return;
+	}
+#endif
+	for (; m; m &= m - 1) {
+		uint32_t i = (uint32_t)__builtin_ctz(m);
+
+		for (k = 0; k < STORE_IX_COUNT; k++)
+			s->link[k][base + i] = s->lstage[k][i];
+	}
+}
+
+/* Make position pos part of the staged group (indexings are applied in
+ * position order, so a group fills up and is written out whole). */
+static inline void
+link_group(struct store *s, uint32_t pos)
+{
+	if (pos - s->lbase >= 16) {
+		link_flush(s);
+		s->lbase = pos & ~15u;
+	}
+}
+
+/* Apply an eviction: subtract record seq (at pos, = first) everywhere;
+ * h is the hash of its pair key. */
+static void
+apply_evict(struct store *s, uint64_t seq, uint32_t pos, uint64_t h)
 {
 	struct store_rec *r = &s->recs[pos];
 	uint32_t t0 = 0, t1 = 0, i;
@@ -1085,9 +1242,17 @@ apply_evict(struct store *s, uint64_t seq, uint32_t pos)
 	cd = &s->cd[r->ctx];
 	for (k = 0; k < 4; k++)
 		ent_sub(s, k, cd->ent[k], &c, timed, t0, t1);
-	for (k = STORE_IX_SRCADDR; k < STORE_IX_COUNT; k++)
-		ent_sub(s, k, ix_find(&s->ix[k], rec_key(s, k, r)), &c, timed,
-		    t0, t1);
+	/* one call per index with a constant ix, so each is specialised */
+	ent_sub(s, STORE_IX_SRCADDR, s->ix[STORE_IX_SRCADDR].map[r->src] - 1,
+	    &c, timed, t0, t1);
+	ent_sub(s, STORE_IX_DSTADDR, s->ix[STORE_IX_DSTADDR].map[r->dst] - 1,
+	    &c, timed, t0, t1);
+	ent_sub(s, STORE_IX_PAIR, pair_find(&s->ix[STORE_IX_PAIR],
+	    rec_key(s, STORE_IX_PAIR, r), h), &c, timed, t0, t1);
+	ent_sub(s, STORE_IX_DSTPORT, s->ix[STORE_IX_DSTPORT].map[rec_key(s,
+	    STORE_IX_DSTPORT, r)] - 1, &c, timed, t0, t1);
+	ent_sub(s, STORE_IX_ACTION, s->ix[STORE_IX_ACTION].map[r->e1 & 3] - 1,
+	    &c, timed, t0, t1);
 	tot_apply(&cd->t, &c, -1);
 	if (cd->t.recs == 0)
 		cd->ent[0] = NO_ENT;	/* its entries may go: resolve again */
@@ -1107,28 +1272,51 @@ apply_evict(struct store *s, uint64_t seq, uint32_t pos)
 	s->evicted++;
 }
 
-/* Apply an indexing: add record seq (at pos) to every index and total. */
+/* Apply an indexing: add record seq (at pos) to every index and total;
+ * h is the hash of its pair key. */
 static void
-apply_add(struct store *s, uint64_t seq, uint32_t pos)
+apply_add(struct store *s, uint64_t seq, uint32_t pos, uint64_t h)
 {
 	const struct store_rec *r = &s->recs[pos];
 	uint32_t t0 = 0, t1 = 0;
 	struct ctxdata *cd = &s->cd[r->ctx];
 	struct counts c;
-	int timed, k;
+	int k;
 
 	rec_counts(s, r, &c);
-	timed = rec_span(s, r, &t0, &t1);
+	if (!rec_span(s, r, &t0, &t1)) {
+		t0 = UINT32_MAX;	/* changes no entry's first/last */
+		t1 = 0;
+	}
+	link_group(s, pos);
 	if (cd->ent[0] == NO_ENT)
 		for (k = 0; k < 4; k++)
 			cd->ent[k] = ix_get(&s->ix[k], rec_key(s, k, r));
-	for (k = 0; k < 4; k++)
-		ent_add(s, k, cd->ent[k], seq, pos, &c, timed, t0, t1);
-	for (k = STORE_IX_SRCADDR; k < STORE_IX_COUNT; k++)
-		ent_add(s, k, ix_get(&s->ix[k], rec_key(s, k, r)), seq, pos,
-		    &c, timed, t0, t1);
+	/* one call per index with a constant ix, so each is specialised */
+	ent_add(s, STORE_IX_ACCOUNT, cd->ent[0], seq, pos, &c, t0, t1);
+	ent_add(s, STORE_IX_VPC, cd->ent[1], seq, pos, &c, t0, t1);
+	ent_add(s, STORE_IX_SUBNET, cd->ent[2], seq, pos, &c, t0, t1);
+	ent_add(s, STORE_IX_ENI, cd->ent[3], seq, pos, &c, t0, t1);
+	ent_add(s, STORE_IX_SRCADDR, map_get(&s->ix[STORE_IX_SRCADDR], r->src),
+	    seq, pos, &c, t0, t1);
+	ent_add(s, STORE_IX_DSTADDR, map_get(&s->ix[STORE_IX_DSTADDR], r->dst),
+	    seq, pos, &c, t0, t1);
+	{
+		struct sindex *x = &s->ix[STORE_IX_PAIR];
+		uint64_t key = rec_key(s, STORE_IX_PAIR, r);
+		uint32_t id = pair_find(x, key, h);
+
+		if (id == NO_ENT)
+			id = ix_create(x, key);
+		ent_add(s, STORE_IX_PAIR, id, seq, pos, &c, t0, t1);
+	}
+	ent_add(s, STORE_IX_DSTPORT, map_get(&s->ix[STORE_IX_DSTPORT],
+	    rec_key(s, STORE_IX_DSTPORT, r)), seq, pos, &c, t0, t1);
+	ent_add(s, STORE_IX_ACTION, map_get(&s->ix[STORE_IX_ACTION], r->e1 & 3),
+	    seq, pos, &c, t0, t1);
 	tot_apply(&cd->t, &c, 1);
 	tot_apply(&s->tot, &c, 1);
+	s->lmask |= 1u << (pos - s->lbase);
 }
 
 /* Prefetch helpers must be inlined early: a function that only reads and
@@ -1136,12 +1324,11 @@ apply_add(struct store *s, uint64_t seq, uint32_t pos)
  * call to a pure function returning void is deleted as dead code. */
 #define PREFETCH_FN static inline __attribute__((always_inline))
 
-/* Prefetch an entry for writing (56 bytes: usually two cache lines). */
+/* Prefetch an entry for writing (one cache line). */
 PREFETCH_FN void
 prefetch_ent(const struct ent *e)
 {
 	__builtin_prefetch(e, 1);
-	__builtin_prefetch((const char *)e + sizeof *e - 1, 1);
 }
 
 /* Prefetch step 1 of a queued operation: the pair slot and the direct map
@@ -1152,8 +1339,7 @@ prefetch1(const struct store *s, const struct op *o)
 	const struct store_rec *r = &s->recs[o->pos];
 	const struct sindex *x = &s->ix[STORE_IX_PAIR];
 
-	__builtin_prefetch(&x->slot[(uint32_t)intern_mix64(
-	    rec_key(s, STORE_IX_PAIR, r)) & x->mask]);
+	__builtin_prefetch(&x->slot[(uint32_t)o->h & x->mask]);
 	__builtin_prefetch(&s->ix[STORE_IX_SRCADDR].map[r->src]);
 	__builtin_prefetch(&s->ix[STORE_IX_DSTADDR].map[r->dst]);
 	x = &s->ix[STORE_IX_DSTPORT];
@@ -1166,8 +1352,7 @@ prefetch2(const struct store *s, const struct op *o)
 {
 	const struct store_rec *r = &s->recs[o->pos];
 	const struct sindex *x = &s->ix[STORE_IX_PAIR];
-	uint64_t key = rec_key(s, STORE_IX_PAIR, r);
-	uint64_t h = intern_mix64(key), v;
+	uint64_t key, h = o->h, v;
 	uint32_t i;
 	int k;
 
@@ -1194,9 +1379,9 @@ apply_one(struct store *s)
 	const struct op *o = &s->q[s->qhead];
 
 	if (o->evict)
-		apply_evict(s, o->seq, o->pos);
+		apply_evict(s, o->seq, o->pos, o->h);
 	else
-		apply_add(s, o->seq, o->pos);
+		apply_add(s, o->seq, o->pos, o->h);
 	s->qhead = (s->qhead + 1) & (QCAP - 1);
 	s->qlen--;
 }
@@ -1210,6 +1395,7 @@ enqueue(struct store *s, uint64_t seq, uint32_t pos, int evict)
 	o->seq = seq;
 	o->pos = pos;
 	o->evict = (uint32_t)evict;
+	o->h = intern_mix64(rec_key(s, STORE_IX_PAIR, &s->recs[pos]));
 	s->qlen++;
 	prefetch1(s, o);
 	if (s->qlen > STAGE2)
@@ -1240,12 +1426,13 @@ drain(const struct store *cs)
 {
 	struct store *s = (struct store *)cs;
 
-	if (s->qlen == 0 || s->draining)
-		return;
-	s->draining = 1;
-	while (s->qlen)
-		apply_one(s);
-	s->draining = 0;
+	if (s->qlen && !s->draining) {
+		s->draining = 1;
+		while (s->qlen)
+			apply_one(s);
+		s->draining = 0;
+	}
+	link_flush(s);	/* readers may walk chains */
 }
 
 /* ---- append ---- */
@@ -1345,23 +1532,34 @@ rec_fill(const struct flow *f, struct store_rec *r, struct wide *w)
 	return wide;
 }
 
-/* Allocate the ring arrays for n positions (zero: free them); -1 on OOM,
- * with the old arrays kept. */
+/* Allocate the ring arrays for n positions (table_alloc: huge pages for
+ * big rings, so filling the ring takes one page fault per 2 MB instead of
+ * one per 4 kB); -1 on OOM, with the old arrays kept. */
 static int
 ring_alloc(struct store *s, uint32_t n)
 {
-	struct store_rec *nr = realloc(s->recs, (size_t)n * sizeof *nr);
+	size_t old = s->alloc, len = (size_t)n;
+	struct store_rec *nr = table_move(s->recs, old * sizeof *nr,
+	    len * sizeof *nr);
+	uint32_t *nl[STORE_IX_COUNT];
 	int i;
 
 	if (nr == NULL)
 		return -1;
 	s->recs = nr;
 	for (i = 0; i < STORE_IX_COUNT; i++) {
-		uint32_t *nl = realloc(s->link[i], (size_t)n * sizeof *nl);
-
-		if (nl == NULL)
-			return -1;	/* the larger arrays stay; harmless */
-		s->link[i] = nl;
+		nl[i] = table_alloc(len * sizeof *nl[i]);
+		if (nl[i] == NULL) {
+			while (i-- > 0)
+				free(nl[i]);
+			return -1;	/* the larger record array stays */
+		}
+	}
+	for (i = 0; i < STORE_IX_COUNT; i++) {
+		if (s->link[i])
+			memcpy(nl[i], s->link[i], old * sizeof *nl[i]);
+		free(s->link[i]);
+		s->link[i] = nl[i];
 	}
 	s->alloc = n;
 	return 0;
@@ -1387,8 +1585,33 @@ ring_reserve(struct store *s, uint32_t pos)
 	return ring_alloc(s, ncap);
 }
 
+/* Slot of the context cache for a record: a mix of the format id and the
+ * last 8 bytes of its interface-id (else account-id), the context field
+ * that varies most between records. */
+static inline uint32_t
+ctx_slot(const struct flow *f, uint32_t fmt)
+{
+	int field = flow_has(f, F_INTERFACE_ID) ? F_INTERFACE_ID :
+	    flow_has(f, F_ACCOUNT_ID) ? F_ACCOUNT_ID : -1;
+	uint64_t w = 0, len = 0;
+
+	if (field >= 0) {
+		const char *p = f->v[field].s.p;
+
+		len = f->v[field].s.len;
+		if (len >= 8)
+			memcpy(&w, p + len - 8, 8);
+		else if (len)
+			memcpy(&w, p, len);
+	}
+	w ^= len << 56 ^ (uint64_t)fmt << 40;
+	return (uint32_t)((w * 0x9e3779b97f4a7c15ULL) >> (64 - CTXCACHE_BITS));
+}
+
 /* Intern a record's context, detail and addresses; -1 on OOM (nothing
- * held).  *newctx says whether the context tuple is new. */
+ * held).  *newctx says whether the context tuple is new.  The context
+ * comes from the context cache when the tuple found there is equal (a
+ * field-by-field compare, no hash), else from the tuple table. */
 static int
 rec_intern(struct store *s, const struct flow *f, struct store_rec *r,
     uint32_t fmt, int *newctx)
@@ -1397,6 +1620,8 @@ rec_intern(struct store *s, const struct flow *f, struct store_rec *r,
 	uint64_t atake = ((uint64_t)1 << NAUX) - 1;
 	unsigned levels, pc = (r->has >> STORE_H_PSRC_SHIFT) & 3;
 	unsigned pd = (r->has >> STORE_H_PDST_SHIFT) & 3;
+	uint64_t extra;
+	uint32_t slot;
 	int created;
 
 	if (fmt) {
@@ -1411,13 +1636,25 @@ rec_intern(struct store *s, const struct flow *f, struct store_rec *r,
 		atake &= ~((uint64_t)1 << AP_PSRC);
 	if (pd != PC_DETAIL)
 		atake &= ~((uint64_t)1 << AP_PDST);
-	r->ctx = intern_tuple_get(s->ctx, f, ctake, levels | CTX_ALWAYS |
-	    (uint64_t)fmt << CTX_FMT_SHIFT, newctx);
-	if (r->ctx == 0)
-		return -1;
-	r->aux = intern_tuple_get(s->aux, f, atake, 0, &created);
-	if (created < 0)
-		goto fail_ctx;
+	extra = levels | CTX_ALWAYS | (uint64_t)fmt << CTX_FMT_SHIFT;
+	slot = ctx_slot(f, fmt);
+	*newctx = 0;
+	r->ctx = intern_tuple_hit(s->ctx, s->ctxcache[slot], f, ctake, extra);
+	if (r->ctx == 0) {
+		r->ctx = intern_tuple_get(s->ctx, f, ctake, extra, newctx);
+		if (r->ctx == 0)
+			return -1;
+		s->ctxcache[slot] = r->ctx;
+	}
+	/* most records have no detail field: no tuple to look up */
+	created = 0;
+	r->aux = 0;
+	if (((f->present[0] & s->auxbits[0]) | (f->present[1] & s->auxbits[1]) |
+	    (pc == PC_DETAIL) | (pd == PC_DETAIL)) != 0) {
+		r->aux = intern_tuple_get(s->aux, f, atake, 0, &created);
+		if (created < 0)
+			goto fail_ctx;
+	}
 	r->src = r->dst = 0;
 	if (flow_has(f, F_SRCADDR)) {
 		r->src = intern_addr_get(s->addrs, &f->v[F_SRCADDR].a);
@@ -1457,18 +1694,23 @@ rec_unintern(struct store *s, const struct store_rec *r)
 /* Tell whether index x can take `need` new entries and key without
  * allocating (the common case: a few compares). */
 static inline int
-ix_has_room(const struct sindex *x, uint64_t key, uint32_t need)
+ix_has_room(const struct sindex *x, uint64_t key, uint32_t need,
+    uint32_t hneed)
 {
 	if (x->nfree + (x->cape - x->ne) < need)
 		return 0;
 	if (!x->hashed)
 		return key < x->capmap;
-	return (uint64_t)(x->live + need) * 2 <= (uint64_t)x->mask + 1;
+	return (uint64_t)(x->live + hneed) * 2 <= (uint64_t)x->mask + 1;
 }
 
 /* Reserve everything the queued work for r may need; -1 on OOM.  Every
  * queued indexing may create one entry per index; a context's own keys
- * are already mapped unless the context is new. */
+ * are already mapped unless the context is new.  Entry room is reserved
+ * for ROOM appends at a time (the LAG queued ones, this one and ROOM
+ * more), so most appends only check that their keys are mapped and that
+ * the pair hash has room for LAG + 1 more keys (reserving more there
+ * would double the hash early). */
 static int
 index_reserve(struct store *s, const struct store_rec *r, int newctx)
 {
@@ -1481,14 +1723,26 @@ index_reserve(struct store *s, const struct store_rec *r, int newctx)
 		memset(&s->cd[r->ctx], 0, sizeof s->cd[r->ctx]);
 		s->cd[r->ctx].ent[0] = NO_ENT;
 	}
+	if (s->room && !newctx &&
+	    r->src < s->ix[STORE_IX_SRCADDR].capmap &&
+	    r->dst < s->ix[STORE_IX_DSTADDR].capmap &&
+	    rec_key(s, STORE_IX_DSTPORT, r) < s->ix[STORE_IX_DSTPORT].capmap &&
+	    (r->e1 & 3u) < s->ix[STORE_IX_ACTION].capmap &&
+	    (uint64_t)(s->ix[STORE_IX_PAIR].live + LAG + 1) * 2 <=
+	    (uint64_t)s->ix[STORE_IX_PAIR].mask + 1) {
+		s->room--;
+		return 0;
+	}
+	s->room = 0;
 	for (k = 0; k < STORE_IX_COUNT; k++) {
 		struct sindex *x = &s->ix[k];
 		uint64_t key = k < 4 && !newctx ? 0 : rec_key(s, k, r);
 
-		if (!ix_has_room(x, key, LAG + 1) &&
-		    ix_reserve(x, key, LAG + 1) < 0)
+		if (!ix_has_room(x, key, LAG + 1 + ROOM, LAG + 1) &&
+		    ix_reserve(x, key, LAG + 1 + ROOM, LAG + 1) < 0)
 			return -1;
 	}
+	s->room = ROOM;
 	return 0;
 }
 
@@ -1529,7 +1783,10 @@ store_append(struct store *s, const struct flow *f)
 		s->blk[s->curblk].t0 = UINT32_MAX;
 		s->blk[s->curblk].t1 = 0;
 	}
-	if (rec_span(s, &s->recs[pos], &t0, &t1)) {
+	/* the span from the local copy: reading the ring back would wait
+	 * for the store just made (a wide record's exact values are looked
+	 * up by its ring position) */
+	if (rec_span(s, wide ? &s->recs[pos] : &r, &t0, &t1)) {
 		struct blk *b = &s->blk[s->curblk];
 
 		if (t0 < b->t0)
@@ -1719,6 +1976,99 @@ store_rec_val(const struct store *s, const struct store_rec *r, int field,
 	out->has = has != 0;
 	out->v = has ? v : 0;
 	return out->has;
+}
+
+/* Key values of field in n consecutive records (store_scan.h). */
+void
+store_recs_vals(const struct store *s, const struct store_rec *r, size_t n,
+    int field, uint64_t *v, uint32_t *has)
+{
+	size_t i;
+	int pos;
+
+#define RECS_LOOP(present, value) \
+	for (i = 0; i < n; i++) { \
+		const struct store_rec *x = &r[i]; \
+		uint32_t h_ = (present) ? 1 : 0; \
+		has[i] = h_; \
+		v[i] = h_ ? (uint64_t)(value) : 0; \
+	} \
+	return
+	switch (field) {
+	case F_SRCADDR:
+		RECS_LOOP(x->src != 0, x->src);
+	case F_DSTADDR:
+		RECS_LOOP(x->dst != 0, x->dst);
+	case F_SRCPORT:
+		RECS_LOOP(x->has & STORE_H_SPORT, x->sport);
+	case F_DSTPORT:
+		RECS_LOOP(x->has & STORE_H_DPORT, x->dport);
+	case F_PROTOCOL:
+		RECS_LOOP(x->has & STORE_H_PROTO, x->proto);
+	case F_TCP_FLAGS:
+		RECS_LOOP(x->has & STORE_H_TCPFLAGS, x->tcp_flags);
+	case F_BYTES:
+		RECS_LOOP(x->has & STORE_H_BYTES, rec_bytes(x));
+	case F_ACTION:
+		RECS_LOOP(x->e1 & 3, x->e1 & 3);
+	case F_LOG_STATUS:
+		RECS_LOOP((x->e1 >> 2) & 3, (x->e1 >> 2) & 3);
+	case F_TYPE:
+		RECS_LOOP((x->e1 >> 4) & 3, (x->e1 >> 4) & 3);
+	case F_FLOW_DIRECTION:
+		RECS_LOOP(x->e1 >> 6, x->e1 >> 6);
+	case F_TRAFFIC_PATH:
+		RECS_LOOP(x->e2 & 15, x->e2 & 15);
+	case F_ENCRYPTION_STATUS:
+		RECS_LOOP(x->e2 >> 4, (x->e2 >> 4) - 1);
+	default:
+		break;
+	}
+#undef RECS_LOOP
+	if (field >= 0 && field < FIELD_COUNT &&
+	    (pos = intern_tuple_pos(s->ctx, field)) >= 0) {
+		/* a context field: records of one context come in runs */
+		uint32_t last = 0;
+		uint64_t lv = 0;
+		uint32_t lh = 0;
+
+		for (i = 0; i < n; i++) {
+			if (i == 0 || r[i].ctx != last) {
+				last = r[i].ctx;
+				lh = (uint32_t)(intern_tuple_mask(s->ctx, last) >>
+				    pos) & 1;
+				lv = lh ? intern_tuple_vals(s->ctx, last)[pos] : 0;
+			}
+			v[i] = lv;
+			has[i] = lh;
+		}
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct store_val sv;
+
+		has[i] = (uint32_t)store_rec_val(s, &r[i], field, &sv);
+		v[i] = sv.v;
+	}
+}
+
+/* The contributions of n consecutive records (store_scan.h). */
+void
+store_recs_counts(const struct store *s, const struct store_rec *r,
+    size_t n, struct store_cnt *c)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct counts k;
+
+		rec_counts(s, &r[i], &k);
+		c[i].flow = k.flow;
+		c[i].rej = k.rej;
+		c[i].skip = k.skip;
+		c[i].packets = k.packets;
+		c[i].bytes = k.bytes;
+	}
 }
 
 /* Value of field in a record as struct flow holds it; 1 when present. */

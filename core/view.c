@@ -19,6 +19,12 @@
  * on and subtracts nothing; when a record it has not yet added is about to
  * be evicted it catches up first.  Its groups pin their key ids in the
  * intern tables so that an id is never reused under a group's feet.
+ * A cumulative view of an indexed key without match or range starts
+ * "lazy": as long as no record has left the ring, the index's totals are
+ * exactly its groups, so it reads them (with times left out, as a table
+ * gives them) and keeps no table; the first eviction turns it into a
+ * table view, whose first sync is the one scan of the ring.  So a batch
+ * --top over an input that fits the ring costs no group-by at all.
  *
  * Tables.  Groups live in an open-addressing table (linear probing,
  * backward-shift deletion) keyed by two 64-bit key words and their
@@ -58,6 +64,7 @@
 #include <sys/mman.h>
 
 #include "intern.h"
+#include "store_scan.h"
 
 /* Pseudo-field: group by context tuple (the tree). */
 #define FIELD_CTX (-2)
@@ -90,6 +97,7 @@ struct view {
 	int kind;
 	struct view_opts o;
 	int direct;		/* no table: read the store's totals */
+	int lazy;		/* cumulative, direct until the first eviction */
 	int ix;			/* index of a direct group view */
 	int f1, f2;
 	uint64_t hi;		/* records [first, hi) are counted */
@@ -470,13 +478,108 @@ view_apply(struct view *v, const struct store_rec *r, int sign)
  * prefetched, then the updates: the misses of a batch overlap). */
 #define VBATCH 64
 
+/* Tell whether a view reads the store's totals: for a lazy view, only
+ * once the store's queued evictions are applied (they may end its direct
+ * phase). */
+static int
+view_is_direct(struct view *v)
+{
+	if (v->lazy)
+		(void)store_first(v->s);
+	return v->direct;
+}
+
+/* Totals as a table view gives them: times not computed. */
+static void
+untimed(struct store_totals *t)
+{
+	t->first = t->last = 0;
+	t->times = -1;
+}
+
+/* Add a run of n records (n <= VBATCH) to a group view keyed by fields
+ * (not the tree): keys and counts read in bulk (store_scan.h), group slots
+ * prefetched, then the updates, so the misses of a batch overlap. */
+static void
+group_add_run(struct view *v, const struct store_rec *r, size_t n)
+{
+	uint64_t k0[VBATCH], k1[VBATCH], h[VBATCH];
+	uint32_t has[VBATCH], has1[VBATCH];
+	uint8_t ok[VBATCH];
+	struct store_cnt c[VBATCH];
+	struct vtot sum = { 0, 0, 0, 0, 0, 0 };
+	int all = v->o.match == NULL && !v->o.ranged;
+	size_t i;
+
+	store_recs_vals(v->s, r, n, v->f1, k0, has);
+	if (v->f2 >= 0) {
+		store_recs_vals(v->s, r, n, v->f2, k1, has1);
+		for (i = 0; i < n; i++)
+			has[i] |= has1[i] << 1;
+	} else
+		memset(k1, 0, n * sizeof *k1);
+	for (i = 0; i < n; i++) {
+		const struct grp *g;
+
+		ok[i] = (uint8_t)(all || passes(v, &r[i]));
+		h[i] = gkey_hash(k0[i], k1[i], has[i]);
+		g = &v->tab.g[(uint32_t)h[i] & v->tab.mask];
+		__builtin_prefetch(g, 1);
+		__builtin_prefetch((const char *)g + sizeof *g - 1, 1);
+	}
+	store_recs_counts(v->s, r, n, c);
+	for (i = 0; i < n; i++) {
+		struct grp *g;
+		uint32_t j;
+		int created;
+
+		if (!ok[i])
+			continue;
+		sum.recs++;
+		sum.flows += c[i].flow;
+		sum.rejects += c[i].rej;
+		sum.skipdata += c[i].skip;
+		sum.packets += c[i].packets;
+		sum.bytes += c[i].bytes;
+		/* the usual case inline: the group is there */
+		j = (uint32_t)h[i] & v->tab.mask;
+		for (g = &v->tab.g[j]; g->used; g = &v->tab.g[j]) {
+			if (g->k0 == k0[i] && g->k1 == k1[i] &&
+			    g->has == has[i])
+				break;
+			j = (j + 1) & v->tab.mask;
+		}
+		if (!g->used) {
+			j = gtab_get_h(&v->tab, k0[i], k1[i], has[i], h[i],
+			    &created);
+			if (j == UINT32_MAX)
+				continue;	/* out of memory: group missing */
+			g = &v->tab.g[j];
+			if (created && v->o.cumulative)
+				grp_pin(v, g, 1);
+		}
+		g->t.recs++;
+		g->t.flows += c[i].flow;
+		g->t.rejects += c[i].rej;
+		g->t.skipdata += c[i].skip;
+		g->t.packets += c[i].packets;
+		g->t.bytes += c[i].bytes;
+	}
+	v->total.recs += sum.recs;
+	v->total.flows += sum.flows;
+	v->total.rejects += sum.rejects;
+	v->total.skipdata += sum.skipdata;
+	v->total.packets += sum.packets;
+	v->total.bytes += sum.bytes;
+}
+
 /* Bring a view up to date now. */
 void
 view_sync(struct view *v)
 {
 	uint64_t seq, next, first;
 
-	if (v->direct)
+	if (view_is_direct(v))
 		return;
 	/* store_first applies the store's queued evictions, which may call
 	 * view_on_evict (and, for a cumulative view, this function): read
@@ -493,6 +596,11 @@ view_sync(struct view *v)
 		const struct store_rec *r = store_recs(v->s, seq, &run);
 
 		n = run < VBATCH ? run : VBATCH;
+		if (v->kind == VK_GROUP && v->f1 >= 0) {
+			group_add_run(v, r, n);
+			seq += n;
+			continue;
+		}
 		for (i = 0; i < n; i++) {
 			rs[i] = r + i;
 			ok[i] = (uint8_t)passes(v, rs[i]);
@@ -526,6 +634,12 @@ view_on_evict(void *arg, uint64_t seq, const struct store_rec *r)
 {
 	struct view *v = arg;
 
+	if (v->lazy) {
+		/* the index stops counting this record: keep it in the
+		 * table from now on (the sync below counts [hi, next)) */
+		v->lazy = 0;
+		v->direct = 0;
+	}
 	if (v->o.cumulative) {
 		if (seq >= v->hi)
 			view_sync(v);
@@ -588,9 +702,11 @@ void
 view_totals(struct view *v, struct store_totals *t)
 {
 	view_sync(v);
-	if (v->direct)
+	if (view_is_direct(v)) {
 		store_totals(v->s, t);
-	else
+		if (v->lazy)
+			untimed(t);
+	} else
 		vtot_public(&v->total, t);
 }
 
@@ -613,6 +729,12 @@ view_group_new(struct store *s, int f1, int f2, const struct view_opts *o)
 	if (v->ix >= 0 && !v->o.match && !v->o.ranged && !v->o.cumulative) {
 		v->direct = 1;
 		return v;
+	}
+	if (v->ix >= 0 && !v->o.match && !v->o.ranged) {
+		/* cumulative over an indexed key: until a record leaves, the
+		 * index counts exactly what the view would */
+		v->direct = 1;
+		v->lazy = 1;
 	}
 	if (view_attach(v) < 0) {
 		view_free(v);
@@ -705,9 +827,16 @@ view_top(struct view *v, enum store_rank by, size_t n, struct store_row *rows,
 			*ngroups = 0;
 		return 0;
 	}
-	if (v->direct)
-		return store_index_top(v->s, v->ix, by, n, 0, rows, ngroups,
+	if (view_is_direct(v)) {
+		n = store_index_top(v->s, v->ix, by, n, 0, rows, ngroups,
 		    total);
+		if (v->lazy) {
+			untimed(total);
+			for (k = 0; k < n; k++)
+				untimed(&rows[k].t);
+		}
+		return n;
+	}
 	view_sync(v);
 	vtot_public(&v->total, total);
 	whole = vtot_metric(&v->total, by);
@@ -774,8 +903,13 @@ view_group_get(struct view *v, const struct store_val *key,
 
 	if (v->kind != VK_GROUP)
 		return -1;
-	if (v->direct)
-		return store_key_totals(v->s, v->ix, key, t);
+	if (view_is_direct(v)) {
+		if (store_key_totals(v->s, v->ix, key, t) < 0)
+			return -1;
+		if (v->lazy)
+			untimed(t);
+		return 0;
+	}
 	view_sync(v);
 	has = key[0].has ? 1 : 0;
 	if (v->f2 >= 0) {
@@ -787,6 +921,25 @@ view_group_get(struct view *v, const struct store_val *key,
 		return -1;
 	vtot_public(&v->tab.g[i].t, t);
 	return 0;
+}
+
+/* A group_each callback and its argument, for each_untimed. */
+struct untimed_fn {
+	void (*fn)(void *arg, const struct store_val *key,
+	    const struct store_totals *t);
+	void *arg;
+};
+
+/* Pass a key to the caller's callback with its times left out. */
+static void
+each_untimed(void *arg, const struct store_val *key,
+    const struct store_totals *t)
+{
+	const struct untimed_fn *u = arg;
+	struct store_totals c = *t;
+
+	untimed(&c);
+	u->fn(u->arg, key, &c);
 }
 
 /* Call fn for every group of a view; returns the number of groups. */
@@ -801,8 +954,12 @@ view_group_each(struct view *v, void (*fn)(void *arg,
 
 	if (v->kind != VK_GROUP)
 		return 0;
-	if (v->direct)
-		return store_index_each(v->s, v->ix, fn, arg);
+	if (view_is_direct(v)) {
+		struct untimed_fn u = { fn, arg };
+
+		return v->lazy ? store_index_each(v->s, v->ix, each_untimed,
+		    &u) : store_index_each(v->s, v->ix, fn, arg);
+	}
 	view_sync(v);
 	for (i = 0; i <= v->tab.mask; i++) {
 		if (!v->tab.g[i].used)
