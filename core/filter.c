@@ -150,8 +150,12 @@ struct ins {
 };
 
 /* A context's line template: literal bytes (tag 0xff, 16-bit length,
- * bytes) and per-record fields (tag = field id, after a 0xfe tag for a
- * field of the detail tuple). */
+ * bytes) and per-record fields (a TK_* kind byte, with TK_SPACE when a
+ * space goes before the field, then the field id). */
+enum {
+	TK_NUM = 1, TK_ENUM, TK_ADDR, TK_OTHER, TK_DETAIL,
+	TK_SPACE = 0x10
+};
 struct tpl {
 	uint8_t *p;
 	uint32_t len;
@@ -2169,12 +2173,33 @@ grow_to(void **p, uint32_t *n, uint32_t id, size_t elem)
 	return 0;
 }
 
-/* Text of an address id, written into buf (FLOW_ADDR_STRLEN bytes). */
+/* Text of an address id, written into buf (FLOW_ADDR_STRLEN bytes):
+ * IPv4 from a table of the 256 octets, IPv6 by flow_addr_format. */
 static const char *
 addr_text(const struct store *s, uint32_t id, char *buf, size_t *len)
 {
-	flow_addr_format(store_addr(s, id), buf);
-	*len = strlen(buf);
+	static char oct[256][4];
+	static uint8_t olen[256];
+	const struct flow_addr *a = store_addr(s, id);
+	char *o = buf;
+	int i;
+
+	if (!flow_addr_is_v4(a)) {
+		flow_addr_format(a, buf);
+		*len = strlen(buf);
+		return buf;
+	}
+	if (olen[255] == 0)
+		for (i = 0; i < 256; i++)
+			olen[i] = (uint8_t)snprintf(oct[i], sizeof oct[i], "%d",
+			    i);
+	for (i = 12; i < 16; i++) {
+		memcpy(o, oct[a->b[i]], 4);
+		o += olen[a->b[i]];
+		*o++ = '.';
+	}
+	*len = (size_t)(o - buf) - 1;
+	buf[*len] = '\0';
 	return buf;
 }
 
@@ -2319,13 +2344,20 @@ ctx_template(struct filter *f, const struct store *s,
 		}
 		if (lit != SIZE_MAX && n - (lit + 3) + wl + 1 > 0xffff)
 			lit = SIZE_MAX;
-		if (!first)
-			tpl_lit(p, &n, &lit, " ", 1);
-		if (w != NULL)
+		if (w != NULL) {
+			if (!first)
+				tpl_lit(p, &n, &lit, " ", 1);
 			tpl_lit(p, &n, &lit, w, wl);
-		else {
-			if (store_field_detail(id))
-				p[n++] = 0xfe;
+		} else {
+			/* a field op: its kind (and a leading space), then id */
+			int kind = id == F_PKT_SRCADDR ||
+			    id == F_PKT_DSTADDR ? TK_ADDR :
+			    store_field_detail(id) ? TK_DETAIL :
+			    field_table[id].type == FT_ADDR ? TK_ADDR :
+			    field_table[id].type == FT_ENUM ? TK_ENUM :
+			    field_table[id].type == FT_SYMBOL ? TK_OTHER : TK_NUM;
+
+			p[n++] = (uint8_t)(kind | (first ? 0 : TK_SPACE));
 			p[n++] = (uint8_t)id;
 			lit = SIZE_MAX;
 		}
@@ -2408,38 +2440,61 @@ rec_line(struct filter *f, const struct store *s, const struct store_rec *r)
 	}
 	o = f->line;
 	while (i < t->len) {
-		int id = t->p[i];
+		int op = t->p[i], id;
 		uint64_t v;
 		int has;
 
-		if (id == 0xff) {
+		if (op == 0xff) {
 			size_t ll = (size_t)t->p[i + 1] << 8 | t->p[i + 2];
 
-			o = put_bytes(o, (const char *)t->p + i + 3, ll);
+			memcpy(o, t->p + i + 3, ll);
+			o += ll;
 			i += 3 + ll;
 			continue;
 		}
-		if (id == 0xfe) {
-			id = t->p[i + 1];
-			i++;
-			if (!store_rec_has_detail(r)) {
-				*o++ = '-';
-				i++;
+		id = t->p[i + 1];
+		i += 2;
+		if (op & TK_SPACE)
+			*o++ = ' ';
+		switch (op & ~TK_SPACE) {
+		case TK_NUM:
+			has = store_rec_fast(r, id, &v);
+			if (has > 0) {
+				o = put_dec(o, v);
 				continue;
 			}
-		}
-		i++;
-		has = store_rec_fast(r, id, &v);
-		if (has == 0) {
-			*o++ = '-';
-		} else if (has > 0 && field_table[id].type == FT_ADDR) {
+			if (has == 0) {
+				*o++ = '-';
+				continue;
+			}
+			break;
+		case TK_ENUM:
+			has = store_rec_fast(r, id, &v);
+			if (has > 0) {
+				o = put_word(o, id, v);
+				continue;
+			}
+			if (has == 0) {
+				*o++ = '-';
+				continue;
+			}
+			break;
+		case TK_ADDR: {
 			size_t wl, k;
 
+			has = store_rec_fast(r, id, &v);
+			if (has < 0)
+				break;
+			if (has == 0) {
+				*o++ = '-';
+				continue;
+			}
 			for (k = 0; k < 2; k++)
 				if (aid[k] == v && alen[k] != 0)
 					break;
 			if (k < 2) {
-				o = put_bytes(o, f->line + aoff[k], alen[k]);
+				memcpy(o, f->line + aoff[k], alen[k]);
+				o += alen[k];
 				continue;
 			}
 			k = aid[0] == 0 ? 0 : 1;
@@ -2448,11 +2503,18 @@ rec_line(struct filter *f, const struct store *s, const struct store_rec *r)
 			aoff[k] = (size_t)(o - f->line);
 			alen[k] = wl;
 			o += wl;
-		} else if (has > 0 && field_table[id].type == FT_ENUM) {
-			o = put_word(o, id, v);
-		} else if (has > 0) {
-			o = put_dec(o, v);
-		} else {
+			continue;
+		}
+		case TK_DETAIL:
+			if (!store_rec_has_detail(r)) {
+				*o++ = '-';
+				continue;
+			}
+			break;
+		default:
+			break;
+		}
+		{
 			char nb[FLOW_ADDR_STRLEN];
 			size_t wl, at = (size_t)(o - f->line);
 			const char *w = rec_field_text(f, s, r, id, nb, &wl);

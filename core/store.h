@@ -249,7 +249,7 @@ int store_rec_value(const struct store *s, const struct store_rec *r,
  * log-status, type, flow-direction, traffic-path) and of the srcaddr and
  * dstaddr ids: 1 present, 0 absent, -1 when field is not one of these
  * (ask store_rec_val).  For scans: inline, no table lookups. */
-static inline int
+static inline __attribute__((always_inline)) int
 store_rec_fast(const struct store_rec *r, int field, uint64_t *v)
 {
 	switch (field) {

@@ -1220,6 +1220,42 @@ test_line_text(void **state)
 		gen_free(g);
 		store_free(s);
 	}
+	/* and the hand-made records, as parsed */
+	{
+		int i;
+
+		for (i = 0; i < NREC; i++) {
+			char expr[1024];
+			size_t off = 0, j, len = strlen(rec_text[i]);
+			struct filter *f;
+			int sp = 0;
+
+			expr[off++] = '/';
+			expr[off++] = '^';
+			for (j = 0; j < len; j++) {
+				/* runs of spaces become one, as printed */
+				if (rec_text[i][j] == ' ') {
+					if (sp++)
+						continue;
+				} else
+					sp = 0;
+				if (!isalnum((unsigned char)rec_text[i][j]))
+					expr[off++] = '\\';
+				expr[off++] = rec_text[i][j];
+			}
+			expr[off++] = '$';
+			expr[off++] = '/';
+			expr[off] = '\0';
+			f = filter_parse(expr, NULL);
+			assert_non_null(f);
+			assert_int_equal(filter_match_flow(f, &recs[i]), 1);
+			assert_int_equal(filter_bind(f, store), 0);
+			if (!filter_match_rec(f, store, store_rec_at(store,
+			    seqs[i])))
+				fail_msg("store line of record %d differs", i);
+			filter_free(f);
+		}
+	}
 }
 
 int
