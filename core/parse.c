@@ -493,14 +493,25 @@ parse_fast(const struct format *fmt, const char *line, size_t len,
 			memset(v->a.b, 0, 10);
 			v->a.b[10] = v->a.b[11] = 0xff;
 			for (part = 0; part < 4; part++) {
-				const unsigned char *d = q;
+				unsigned c;
 
-				oct = 0;
-				while (q < end && (unsigned)(*q - '0') < 10 &&
-				    q - d < 3)
-					oct = oct * 10 + (unsigned)(*q++ - '0');
-				if (q == d || oct > 255 || (q - d > 1 && *d == '0'))
+				/* one to three digits, no leading zero, <= 255 */
+				if (q >= end || (oct = (unsigned)(*q - '0')) > 9)
 					break;
+				q++;
+				if (q < end && (c = (unsigned)(*q - '0')) <= 9) {
+					if (oct == 0)
+						break;
+					oct = oct * 10 + c;
+					q++;
+					if (q < end &&
+					    (c = (unsigned)(*q - '0')) <= 9) {
+						oct = oct * 10 + c;
+						q++;
+						if (oct > 255)
+							break;
+					}
+				}
 				v->a.b[12 + part] = (uint8_t)oct;
 				if (part < 3) {
 					if (q >= end || *q != '.')
