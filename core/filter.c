@@ -1805,18 +1805,21 @@ print_val(struct sbuf *b, int field, const struct val *v)
 		flow_addr_format(&v->a, a);
 		sb_printf(b, "%s/%d", a, v->v4 ? v->plen - 96 : v->plen);
 		return;
-	case V_REL:
-		if (v->u % 604800 == 0)
-			sb_printf(b, "-%lluw", (unsigned long long)(v->u / 604800));
-		else if (v->u % 86400 == 0)
-			sb_printf(b, "-%llud", (unsigned long long)(v->u / 86400));
-		else if (v->u % 3600 == 0)
-			sb_printf(b, "-%lluh", (unsigned long long)(v->u / 3600));
-		else if (v->u % 60 == 0)
-			sb_printf(b, "-%llum", (unsigned long long)(v->u / 60));
-		else
-			sb_printf(b, "-%llus", (unsigned long long)v->u);
+	case V_REL: {
+		static const struct {
+			uint64_t secs;
+			char unit;
+		} units[] = { { 604800, 'w' }, { 86400, 'd' }, { 3600, 'h' },
+		    { 60, 'm' }, { 1, 's' } };
+		size_t k = v->u == 0 ? 4 : 0;
+
+		/* the largest unit that writes the value exactly */
+		while (v->u % units[k].secs != 0)
+			k++;
+		sb_printf(b, "-%llu%c", (unsigned long long)(v->u /
+		    units[k].secs), units[k].unit);
 		return;
+	}
 	default:
 		break;
 	}
@@ -1875,23 +1878,18 @@ print_node(struct sbuf *b, const struct filter *f, const struct node *n,
 
 	switch (n->kind) {
 	case N_OR:
-		if (prec > 0)
+	case N_AND: {
+		int own = n->kind == N_OR ? 0 : 1;	/* this operator's binding */
+
+		if (prec > own)
 			sb_printf(b, "(");
-		print_node(b, f, n->l, 0);
-		sb_printf(b, " or ");
-		print_node(b, f, n->r, 0);
-		if (prec > 0)
+		print_node(b, f, n->l, own);
+		sb_printf(b, n->kind == N_OR ? " or " : " and ");
+		print_node(b, f, n->r, own);
+		if (prec > own)
 			sb_printf(b, ")");
 		return;
-	case N_AND:
-		if (prec > 1)
-			sb_printf(b, "(");
-		print_node(b, f, n->l, 1);
-		sb_printf(b, " and ");
-		print_node(b, f, n->r, 1);
-		if (prec > 1)
-			sb_printf(b, ")");
-		return;
+	}
 	case N_NOT:
 		sb_printf(b, "not ");
 		print_node(b, f, n->l, 2);

@@ -460,6 +460,7 @@ static const struct {
 	{ "end > -3600s", "end > -1h" },
 	{ "end > -90s", "end > -90s" },
 	{ "end > -14d", "end > -2w" },
+	{ "end >= -0m", "end >= -0s" },
 	{ "flags = 18", "tcp-flags = SYN-ACK" },
 	{ "flags has SYN", "tcp-flags has SYN" },
 	{ "flags = 3", "tcp-flags = FIN|SYN" },
