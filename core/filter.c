@@ -154,11 +154,23 @@ struct ins {
  * space goes before the field, then the field id). */
 enum {
 	TK_NUM = 1, TK_ENUM, TK_ADDR, TK_OTHER, TK_DETAIL,
-	TK_SPACE = 0x10
+	/* numbers kept in the record, read without a second dispatch */
+	TK_SPORT, TK_DPORT, TK_PROTO, TK_FLAGS, TK_BYTES, TK_PACKETS,
+	TK_START, TK_END,
+	TK_SPACE = 0x40
 };
 struct tpl {
 	uint8_t *p;
 	uint32_t len;
+};
+
+/* Texts of up to DM_SLOTS symbol fields of one detail tuple (pointers
+ * into the store, valid while store_recycled stays the same). */
+#define DM_SLOTS 4
+struct dmemo {
+	const char *p[DM_SLOTS];
+	uint32_t len[DM_SLOTS];
+	uint8_t set;		/* bit per slot */
 };
 
 struct regex {
@@ -199,6 +211,10 @@ struct filter {
 	uint64_t recycled;
 	struct tpl *tpl;	/* by context id */
 	uint32_t ntpl;
+	struct dmemo *dm;	/* detail symbol texts, by detail id */
+	uint32_t ndm;
+	int8_t dslot[FIELD_COUNT];	/* dmemo slot of a field, +1 */
+	int ndslot;
 	/* per evaluation: the rebuilt record for regexes */
 	struct flow tmp;
 	int tmp_ok;
@@ -2144,6 +2160,11 @@ memo_reset(struct filter *f)
 	free(f->tpl);
 	f->tpl = NULL;
 	f->ntpl = 0;
+	free(f->dm);
+	f->dm = NULL;
+	f->ndm = 0;
+	memset(f->dslot, 0, sizeof f->dslot);
+	f->ndslot = 0;
 	for (i = 0; i < f->nprog; i++) {
 		free(f->prog[i].symres);
 		f->prog[i].symres = NULL;
@@ -2201,8 +2222,8 @@ addr_text(const struct store *s, uint32_t id, char *buf, size_t *len)
 	return buf;
 }
 
-/* Write a number in decimal at o, two digits at a time; returns the
- * end. */
+/* Write a number in decimal at o, two digits at a time straight into
+ * place; returns the end. */
 static inline char *
 put_dec(char *o, uint64_t v)
 {
@@ -2211,10 +2232,16 @@ put_dec(char *o, uint64_t v)
 	    "31323334353637383940414243444546474849505152535455565758596061"
 	    "62636465666768697071727374757677787980818283848586878889909192"
 	    "93949596979899";
-	char tmp[24];
-	char *e = tmp + sizeof tmp;
-	size_t n;
-
+	static const uint64_t pow10[20] = { 1ull, 10ull, 100ull, 1000ull,
+	    10000ull, 100000ull, 1000000ull, 10000000ull, 100000000ull,
+	    1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
+	    10000000000000ull, 100000000000000ull, 1000000000000000ull,
+	    10000000000000000ull, 100000000000000000ull,
+	    1000000000000000000ull, 10000000000000000000ull };
+	/* digits from the bit length: log10(2) ~ 1233 / 4096 */
+	unsigned t = (unsigned)(64 - __builtin_clzll(v | 1)) * 1233 >> 12;
+	size_t n = t + 1 - ((v | 1) < pow10[t]);
+	char *e = o + n;
 	while (v >= 100) {
 		unsigned d = (unsigned)(v % 100);
 
@@ -2229,8 +2256,6 @@ put_dec(char *o, uint64_t v)
 		e[1] = pairs[2 * v + 1];
 	} else
 		*--e = (char)('0' + v);
-	n = (size_t)(tmp + sizeof tmp - e);
-	memcpy(o, e, n);
 	return o + n;
 }
 
@@ -2353,7 +2378,12 @@ ctx_template(struct filter *f, const struct store *s,
 			    store_field_detail(id) ? TK_DETAIL :
 			    field_table[id].type == FT_ADDR ? TK_ADDR :
 			    field_table[id].type == FT_ENUM ? TK_ENUM :
-			    field_table[id].type == FT_SYMBOL ? TK_OTHER : TK_NUM;
+			    field_table[id].type == FT_SYMBOL ? TK_OTHER :
+			    id == F_SRCPORT ? TK_SPORT : id == F_DSTPORT ? TK_DPORT :
+			    id == F_PROTOCOL ? TK_PROTO :
+			    id == F_TCP_FLAGS ? TK_FLAGS : id == F_BYTES ? TK_BYTES :
+			    id == F_PACKETS ? TK_PACKETS :
+			    id == F_START ? TK_START : id == F_END ? TK_END : TK_NUM;
 
 			p[n++] = (uint8_t)(kind | (first ? 0 : TK_SPACE));
 			p[n++] = (uint8_t)id;
@@ -2410,6 +2440,38 @@ put_word(char *o, int id, uint64_t v)
 	return put_bytes(o, w, strlen(w));
 }
 
+/* Text of a symbol field of the record's detail tuple, cached by detail
+ * id; NULL when no cache slot is free for the field. */
+static const char *
+detail_text(struct filter *f, const struct store *s,
+    const struct store_rec *r, int id, size_t *len)
+{
+	uint32_t aux = store_rec_detail_id(r);
+	int slot = f->dslot[id] - 1;
+	struct dmemo *d;
+	char nb[FLOW_ADDR_STRLEN];
+
+	if (slot < 0) {
+		if (f->ndslot == DM_SLOTS)
+			return NULL;
+		slot = f->ndslot++;
+		f->dslot[id] = (int8_t)(slot + 1);
+	}
+	if (grow_to((void **)&f->dm, &f->ndm, aux, sizeof *f->dm) < 0)
+		return NULL;
+	d = &f->dm[aux];
+	if (!(d->set & (1u << slot))) {
+		size_t wl;
+
+		/* symbols point into the store, "-" is static */
+		d->p[slot] = rec_field_text(f, s, r, id, nb, &wl);
+		d->len[slot] = (uint32_t)wl;
+		d->set |= (uint8_t)(1u << slot);
+	}
+	*len = d->len[slot];
+	return d->p[slot];
+}
+
 /* Write a store record's flow-log text into f->line; returns its length
  * (the same bytes line_text writes for the rebuilt record).  Fields kept
  * in the record are written inline, an address already written in this
@@ -2455,8 +2517,33 @@ rec_line(struct filter *f, const struct store *s, const struct store_rec *r)
 		if (op & TK_SPACE)
 			*o++ = ' ';
 		switch (op & ~TK_SPACE) {
+		case TK_SPORT:
+			has = store_rec_fast(r, F_SRCPORT, &v);
+			goto num;
+		case TK_DPORT:
+			has = store_rec_fast(r, F_DSTPORT, &v);
+			goto num;
+		case TK_PROTO:
+			has = store_rec_fast(r, F_PROTOCOL, &v);
+			goto num;
+		case TK_FLAGS:
+			has = store_rec_fast(r, F_TCP_FLAGS, &v);
+			goto num;
+		case TK_BYTES:
+			has = store_rec_fast(r, F_BYTES, &v);
+			goto num;
+		case TK_PACKETS:
+			has = store_rec_fast(r, F_PACKETS, &v);
+			goto num;
+		case TK_START:
+			has = store_rec_fast(r, F_START, &v);
+			goto num;
+		case TK_END:
+			has = store_rec_fast(r, F_END, &v);
+			goto num;
 		case TK_NUM:
 			has = store_rec_fast(r, id, &v);
+num:
 			if (has > 0) {
 				o = put_dec(o, v);
 				continue;
@@ -2503,11 +2590,22 @@ rec_line(struct filter *f, const struct store *s, const struct store_rec *r)
 			o += wl;
 			continue;
 		}
-		case TK_DETAIL:
+		case TK_DETAIL: {
+			const char *w;
+			size_t wl;
+
 			if (!store_rec_has_detail(r)) {
 				*o++ = '-';
 				continue;
 			}
+			if (field_table[id].type == FT_SYMBOL &&
+			    (w = detail_text(f, s, r, id, &wl)) != NULL &&
+			    wl < FLOW_ADDR_STRLEN) {
+				memcpy(o, w, wl);
+				o += wl;
+				continue;
+			}
+		}
 			break;
 		default:
 			break;

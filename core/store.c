@@ -2766,11 +2766,12 @@ store_field_per_ctx(int field)
 	return 0;
 }
 
-/* A count that changes whenever a symbol or context id is freed. */
+/* A count that changes whenever a symbol, context or detail id is freed. */
 uint64_t
 store_recycled(const struct store *s)
 {
-	return intern_sym_freed(s->syms) + intern_tuple_freed(s->ctx);
+	return intern_sym_freed(s->syms) + intern_tuple_freed(s->ctx) +
+	    intern_tuple_freed(s->aux);
 }
 
 /* ---- watchers ---- */

@@ -330,6 +330,14 @@ store_rec_has_detail(const struct store_rec *r)
 	return r->aux != 0;
 }
 
+/* The record's detail tuple id (0: none), for caches keyed by it (valid
+ * while store_recycled stays the same). */
+static inline uint32_t
+store_rec_detail_id(const struct store_rec *r)
+{
+	return r->aux;
+}
+
 /* The record's event-time span; returns 0 when it has none. */
 int store_rec_span(const struct store *s, const struct store_rec *r,
     uint32_t *t0, uint32_t *t1);
@@ -442,7 +450,7 @@ int store_field_detail(int field);
  * same value of field (the per-interface fields). */
 int store_field_per_ctx(int field);
 
-/* A count that changes whenever a symbol id or a context id is freed
+/* A count that changes whenever a symbol, context or detail id is freed
  * (and so may be reused for another value): caches keyed by those ids
  * stay valid while it stays the same. */
 uint64_t store_recycled(const struct store *s);
