@@ -1259,6 +1259,61 @@ test_line_text(void **state)
 	}
 }
 
+/* Caches keyed by intern ids (line templates by context, detail texts,
+ * symbol regex results) stay right while a small ring recycles those ids
+ * for other values under a filter bound all along. */
+static void
+test_recycled_ids(void **state)
+{
+	static const char *const svc[] = { "S3", "DYNAMODB", "EC2", "ROUTE53",
+	    "AMAZON", "CLOUDFRONT", "-" };
+	static const char *const exprs[] = { "/ S3 /", "/eni-[13] /",
+	    "interface-id ~ /[24]$/", "pkt-dst-aws-service ~ /^D/",
+	    "/EC2 ingress/" };
+	size_t e;
+
+	(void)state;
+	for (e = 0; e < sizeof exprs / sizeof exprs[0]; e++) {
+		struct store *s = store_new(3);
+		struct filter *f = filter_parse(exprs[e], NULL);
+		unsigned hits = 0;
+		int i;
+
+		assert_non_null(s);
+		assert_non_null(f);
+		assert_int_equal(filter_bind(f, s), 0);
+		for (i = 0; i < 300; i++) {
+			char line[512];
+			struct flow fl;
+			uint64_t q;
+
+			snprintf(line, sizeof line, "5 1 eni-%d 10.0.0.%d 10.0.1.1 "
+			    "1 2 6 1 1 1 2 ACCEPT OK vpc-%d subnet-1 - - IPv4 "
+			    "10.9.9.%d 10.0.1.1 r a - - - %s %s -", i % 5,
+			    i % 7, i % 3, i % 11, svc[i % 7],
+			    i % 2 ? "ingress" : "egress");
+			parse_or_fail(&fmt_v5, line, &fl);
+			assert_true(store_append(s, &fl) != STORE_NONE);
+			for (q = store_first(s); q < store_next(s); q++) {
+				struct flow got;
+				int a, b;
+
+				assert_int_equal(store_get(s, q, &got), 0);
+				a = filter_match_flow(f, &got);
+				b = filter_match_rec(f, s, store_rec_at(s, q));
+				if (a != b)
+					fail_msg("'%s' at %d seq %llu: flow %d "
+					    "store %d", exprs[e], i,
+					    (unsigned long long)q, a, b);
+				hits += (unsigned)b;
+			}
+		}
+		assert_true(hits > 0);
+		filter_free(f);
+		store_free(s);
+	}
+}
+
 int
 main(void)
 {
@@ -1275,6 +1330,7 @@ main(void)
 		cmocka_unit_test(test_filtered_view),
 		cmocka_unit_test(test_differential),
 		cmocka_unit_test(test_line_text),
+		cmocka_unit_test(test_recycled_ids),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
