@@ -27,37 +27,13 @@
 #include "format.h"
 #include "gen.h"
 #include "store.h"
+#include "bench.h"
 
 #define EPOCH 1767225600	/* 2026-01-01T00:00:00Z */
 
 static int failures;
 
-/* Seconds on the monotonic clock. */
-static double
-now(void)
-{
-	struct timespec t;
 
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-/* Keep only the fields fmt carries, as parsing its text would. */
-static void
-restrict_to(struct flow *f, const struct format *fmt)
-{
-	uint64_t keep[2] = { 0, 0 };
-	int i;
-
-	for (i = 0; i < fmt->n; i++)
-		if (fmt->field[i] != FIELD_IGNORE)
-			keep[fmt->field[i] >> 6] |= (uint64_t)1 <<
-			    (fmt->field[i] & 63);
-	f->present[0] &= keep[0];
-	f->present[1] &= keep[1];
-	f->fmt = fmt;
-	f->v[F_VERSION].u = fmt->version;
-}
 
 /* Scan the ring with one filter and print its speed against target
  * (records/s; 0: no target, information only). */
@@ -76,10 +52,10 @@ scan(struct store *s, const char *expr, double target)
 		exit(2);
 	}
 	for (run = 0; run < 3; run++) {
-		double t0 = now(), t;
+		double t0 = bench_now(), t;
 
 		m = filter_count(f, s);
-		t = now() - t0;
+		t = bench_now() - t0;
 		if (t < best)
 			best = t;
 	}
@@ -129,16 +105,16 @@ main(int argc, char **argv)
 	printf("bench_filter: filters over a ring of %lluM v5 records "
 	    "(filter_count, best of 3, one core)\n",
 	    (unsigned long long)(n / 1000000));
-	t0 = now();
+	t0 = bench_now();
 	for (i = 0; i < n; i++) {
 		gen_next(g, &fl);
-		restrict_to(&fl, &v5);
+		bench_restrict(&fl, &v5);
 		if (store_append(s, &fl) == STORE_NONE) {
 			fprintf(stderr, "bench_filter: out of memory\n");
 			return 2;
 		}
 	}
-	printf("  (ring filled in %.1f s)\n", now() - t0);
+	printf("  (ring filled in %.1f s)\n", bench_now() - t0);
 	scan(s, "reject and dstport = 22 and srcaddr != 10.0.0.0/8", 50e6);
 	scan(s, "dstport = 22 and srcaddr != 10.0.0.0/8 and reject", 50e6);
 	scan(s, "addr = 10.0.0.0/8", 0);

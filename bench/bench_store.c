@@ -40,6 +40,7 @@
 #include "gen.h"
 #include "parse.h"
 #include "store.h"
+#include "bench.h"
 #include "view.h"
 
 #define EPOCH 1767225600	/* 2026-01-01T00:00:00Z */
@@ -47,15 +48,6 @@
 static unsigned long scale = 1;
 static int failures;
 
-/* Seconds on the monotonic clock. */
-static double
-now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
 
 /* Print a figure, its target, and whether it is met. */
 static void
@@ -70,39 +62,24 @@ report(const char *what, double value, const char *unit, const char *op,
 		failures++;
 }
 
-/* Keep only the fields fmt carries, as parsing its text would. */
-static void
-restrict_to(struct flow *f, const struct format *fmt)
-{
-	uint64_t keep[2] = { 0, 0 };
-	int i;
-
-	for (i = 0; i < fmt->n; i++)
-		if (fmt->field[i] != FIELD_IGNORE)
-			keep[fmt->field[i] >> 6] |= (uint64_t)1 << (fmt->field[i] & 63);
-	f->present[0] &= keep[0];
-	f->present[1] &= keep[1];
-	f->fmt = fmt;
-	f->v[F_VERSION].u = fmt->version;
-}
 
 /* Append n generated records in fmt to s; returns seconds spent. */
 static double
 fill(struct store *s, struct gen *g, const struct format *fmt, uint64_t n)
 {
 	struct flow f;
-	double t0 = now();
+	double t0 = bench_now();
 	uint64_t i;
 
 	for (i = 0; i < n; i++) {
 		gen_next(g, &f);
-		restrict_to(&f, fmt);
+		bench_restrict(&f, fmt);
 		if (store_append(s, &f) == STORE_NONE) {
 			fprintf(stderr, "bench_store: out of memory\n");
 			exit(2);
 		}
 	}
-	return now() - t0;
+	return bench_now() - t0;
 }
 
 /* Seconds gen_next + restrict_to take for n records (to subtract). */
@@ -112,15 +89,15 @@ gen_cost(uint64_t seed, const struct format *fmt, uint64_t n)
 	struct gen *g = gen_new(seed, EPOCH);
 	struct flow f;
 	volatile uint64_t sink = 0;
-	double t0 = now();
+	double t0 = bench_now();
 	uint64_t i;
 
 	for (i = 0; i < n; i++) {
 		gen_next(g, &f);
-		restrict_to(&f, fmt);
+		bench_restrict(&f, fmt);
 		sink += f.v[F_BYTES].u;
 	}
-	t0 = now() - t0;
+	t0 = bench_now() - t0;
 	gen_free(g);
 	(void)sink;
 	return t0;
@@ -144,7 +121,7 @@ render(const struct format *fmt, uint64_t n, size_t *len)
 		int k;
 
 		gen_next(g, &f);
-		restrict_to(&f, fmt);
+		bench_restrict(&f, fmt);
 		if (off + 4096 > cap) {
 			cap *= 2;
 			buf = realloc(buf, cap);
@@ -175,7 +152,7 @@ ingest(const char *buf, size_t len, const struct format *fmt, struct store *s,
 	struct parse_error err;
 	struct flow f;
 	volatile uint64_t sink = 0;
-	double t0 = now();
+	double t0 = bench_now();
 
 	*records = 0;
 	while (p < end) {
@@ -192,7 +169,7 @@ ingest(const char *buf, size_t len, const struct format *fmt, struct store *s,
 		p = nl + 1;
 	}
 	(void)sink;
-	return now() - t0;
+	return bench_now() - t0;
 }
 
 /* 1: parse + store of v2 text. */
@@ -269,11 +246,11 @@ time_top(struct store *s, int ix, size_t *ngroups)
 	int i, j;
 
 	for (i = 0; i < 3; i++) {
-		double t0 = now();
+		double t0 = bench_now();
 
 		store_index_top(s, ix, STORE_BY_BYTES, 20, 0, rows, ngroups,
 		    &tot);
-		t[i] = (now() - t0) * 1e6;
+		t[i] = (bench_now() - t0) * 1e6;
 	}
 	for (i = 0; i < 3; i++)
 		for (j = i + 1; j < 3; j++)
@@ -336,11 +313,11 @@ bench_queries(void)
 		struct store_row rows[20];
 		struct store_totals tot;
 		size_t ng;
-		double t0 = now(), dt;
+		double t0 = bench_now(), dt;
 		char what[80];
 
 		view_top(v, STORE_BY_BYTES, 20, rows, &ng, &tot);
-		dt = now() - t0;
+		dt = bench_now() - t0;
 		snprintf(what, sizeof what, "scan for %s (%zu groups)",
 		    scans[i].name, ng);
 		report(what, (double)n / dt / 1e6, "M rec/s", ">=", 20);
