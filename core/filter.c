@@ -162,6 +162,24 @@ enum {
 struct tpl {
 	uint8_t *p;
 	uint32_t len;
+	/* the same line as a list of fields, for plain-text regexes */
+	struct fslot *fs;
+	uint32_t nfs;
+	char *ct;		/* texts of the per-context fields */
+	int ctspace;		/* a per-context text has a space: no plan */
+	/* for regex lit0re: the slots that may take its first token (the
+	 * per-context texts that do, the per-record ones that may) */
+	uint8_t *lit0;
+	uint32_t nlit0;
+	int lit0re;
+};
+
+/* One field of a line: a per-context text (kind 0: ct + off, len) or a
+ * per-record field (kind TK_*, id). */
+struct fslot {
+	uint8_t kind, id;
+	uint16_t len;
+	uint32_t off;
 };
 
 /* Texts of up to DM_SLOTS symbol fields of one detail tuple (pointers
@@ -173,12 +191,27 @@ struct dmemo {
 	uint8_t set;		/* bit per slot */
 };
 
+/* Most space-separated tokens a plain-text regex may have for the
+ * field-by-field plan (see lit_match). */
+#define LIT_TOKENS 16
+
 struct regex {
 	pcre2_code *code;
 	pcre2_match_data *md;
 	char *src;		/* pattern text (owned) */
 	size_t len;
 	unsigned flags;		/* PCRE2 options */
+	/* plain text: the pattern unescaped, cut into tokens at spaces */
+	int ntok;		/* 0: not plain text, no plan */
+	char lit[256];
+	uint16_t tokoff[LIT_TOKENS], toklen[LIT_TOKENS];
+	uint8_t tokclass[LIT_TOKENS];	/* LC_* kinds a token fits */
+};
+
+/* Kinds of field text, for the plan: what characters a field can show. */
+enum {
+	LC_DIGITS = 1,		/* numbers: 0-9 only */
+	LC_ADDR = 2		/* addresses: hex digits, '.', ':' */
 };
 
 struct pin {
@@ -215,6 +248,11 @@ struct filter {
 	uint32_t ndm;
 	int8_t dslot[FIELD_COUNT];	/* dmemo slot of a field, +1 */
 	int ndslot;
+	/* per-record field texts for lit_match, valid when sgen == gen */
+	uint32_t gen, sgen[FORMAT_MAX];
+	const char *sp[FORMAT_MAX];
+	size_t sl[FORMAT_MAX];
+	char sbuf[FORMAT_MAX][FLOW_ADDR_STRLEN];
 	/* per evaluation: the rebuilt record for regexes */
 	struct flow tmp;
 	int tmp_ok;
@@ -1004,6 +1042,73 @@ vals_new(struct parser *ps, size_t n)
 	return v;
 }
 
+/* Tell which kinds of field text could hold every byte of a token. */
+static unsigned
+token_class(const char *p, size_t n, int caseless)
+{
+	unsigned c = LC_DIGITS | LC_ADDR;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		unsigned char ch = (unsigned char)p[i];
+
+		if (ch < '0' || ch > '9')
+			c &= ~(unsigned)LC_DIGITS;
+		if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
+		    ch == '.' || ch == ':' ||
+		    (caseless && ch >= 'A' && ch <= 'F')))
+			c &= ~(unsigned)LC_ADDR;
+	}
+	return c;
+}
+
+/* If a regex is plain text (no metacharacters; \ before punctuation
+ * only), keep it unescaped and cut at single spaces for lit_match. */
+static void
+plan_literal(struct regex *r)
+{
+	size_t i, n = 0;
+	int k = 0;
+
+	r->ntok = 0;
+	if (r->flags & ~(unsigned)PCRE2_CASELESS)
+		return;
+	for (i = 0; i < r->len; i++) {
+		unsigned char c = (unsigned char)r->src[i];
+
+		if (c == '\\') {
+			if (++i >= r->len)
+				return;
+			c = (unsigned char)r->src[i];
+			if (isalnum(c) || c < 0x21 || c > 0x7e)
+				return;
+		} else if (strchr("^$.[]|()?*+{}", c) != NULL || c < 0x20 ||
+		    c > 0x7e)
+			return;
+		if (n >= sizeof r->lit - 1)
+			return;
+		r->lit[n++] = (char)c;
+	}
+	if (n == 0 || r->lit[0] == ' ' || r->lit[n - 1] == ' ')
+		return;
+	r->lit[n] = '\0';
+	r->tokoff[0] = 0;
+	for (i = 0; i <= n; i++) {
+		if (i < n && r->lit[i] != ' ')
+			continue;
+		r->toklen[k] = (uint16_t)(i - r->tokoff[k]);
+		if (r->toklen[k] == 0)
+			return;		/* two spaces in a row */
+		r->tokclass[k] = (uint8_t)token_class(r->lit + r->tokoff[k],
+		    r->toklen[k], (r->flags & PCRE2_CASELESS) != 0);
+		if (++k == LIT_TOKENS && i < n)
+			return;
+		if (i < n)
+			r->tokoff[k] = (uint16_t)(i + 1);
+	}
+	r->ntok = k;
+}
+
 /* Compile a regex token and return its index, or -1 after an error. */
 static int
 add_regex(struct parser *ps, const struct tok *t)
@@ -1046,6 +1151,7 @@ add_regex(struct parser *ps, const struct tok *t)
 	r->src[t->len] = '\0';
 	r->len = t->len;
 	r->flags = t->reflags;
+	plan_literal(r);
 	f->nre++;
 	return (int)f->nre - 1;
 }
@@ -2155,8 +2261,12 @@ memo_reset(struct filter *f)
 {
 	uint32_t i;
 
-	for (i = 0; i < f->ntpl; i++)
+	for (i = 0; i < f->ntpl; i++) {
 		free(f->tpl[i].p);
+		free(f->tpl[i].fs);
+		free(f->tpl[i].ct);
+		free(f->tpl[i].lit0);
+	}
 	free(f->tpl);
 	f->tpl = NULL;
 	f->ntpl = 0;
@@ -2328,8 +2438,11 @@ ctx_template(struct filter *f, const struct store *s,
 	const struct format *fmt;
 	struct tpl *t;
 	uint8_t *p;
-	size_t cap, n = 0, lit = SIZE_MAX;
-	int i, first = 1;
+	size_t cap, n = 0, lit = SIZE_MAX, ctn = 0;
+	int i, first = 1, ctspace = 0;
+	struct fslot fs[FORMAT_MAX];
+	uint32_t nfs = 0;
+	char ctbuf[8192];
 
 	if (grow_to((void **)&f->tpl, &f->ntpl, ctx, sizeof *f->tpl) < 0)
 		return NULL;
@@ -2390,9 +2503,45 @@ ctx_template(struct filter *f, const struct store *s,
 			lit = SIZE_MAX;
 		}
 		first = 0;
+		if (nfs < FORMAT_MAX) {
+			struct fslot *q = &fs[nfs++];
+
+			if (w != NULL) {
+				q->kind = 0;
+				q->off = (uint32_t)ctn;
+				q->len = (uint16_t)(wl < 0xffff ? wl : 0xffff);
+				if (ctn + q->len <= sizeof ctbuf) {
+					memcpy(ctbuf + ctn, w, q->len);
+					ctn += q->len;
+				} else
+					ctspace = 1;	/* too long: no plan */
+				if (memchr(w, ' ', wl) != NULL)
+					ctspace = 1;
+			} else {
+				q->kind = p[n - 2] & (uint8_t)~TK_SPACE;
+				q->id = (uint8_t)id;
+				q->off = 0;
+				q->len = 0;
+			}
+		}
 	}
 	t->p = p;
 	t->len = (uint32_t)n;
+	t->fs = malloc((nfs ? nfs : 1) * sizeof *fs);
+	t->ct = malloc(ctn ? ctn : 1);
+	if (t->fs != NULL && t->ct != NULL) {
+		memcpy(t->fs, fs, nfs * sizeof *fs);
+		memcpy(t->ct, ctbuf, ctn);
+		t->nfs = nfs;
+		t->ctspace = ctspace;
+	} else {
+		free(t->fs);
+		free(t->ct);
+		t->fs = NULL;
+		t->ct = NULL;
+		t->nfs = 0;
+		t->ctspace = 1;
+	}
 	return t;
 }
 
@@ -2635,6 +2784,213 @@ num:
 	return (size_t)(o - f->line);
 }
 
+/* Compare n bytes, ASCII case folded when caseless. */
+static inline int
+lit_eq(const char *a, const char *b, size_t n, int caseless)
+{
+	size_t i;
+
+	if (!caseless)
+		return memcmp(a, b, n) == 0;
+	for (i = 0; i < n; i++)
+		if (tolower((unsigned char)a[i]) != tolower((unsigned char)b[i]))
+			return 0;
+	return 1;
+}
+
+/* Tell whether text holds needle (ASCII case folded when caseless). */
+static int
+lit_find(const char *text, size_t tl, const char *nd, size_t nl, int caseless)
+{
+	size_t i;
+
+	if (nl > tl)
+		return 0;
+	if (!caseless) {
+		const char *q = text, *end = text + tl - nl + 1;
+
+		while (q < end && (q = memchr(q, nd[0], (size_t)(end - q))) !=
+		    NULL) {
+			if (memcmp(q, nd, nl) == 0)
+				return 1;
+			q++;
+		}
+		return 0;
+	}
+	for (i = 0; i + nl <= tl; i++)
+		if (lit_eq(text + i, nd, nl, 1))
+			return 1;
+	return 0;
+}
+
+/* The LC_* class of a template slot's text, but for "-" (absent). */
+static unsigned
+slot_class(const struct fslot *q)
+{
+	switch (q->kind) {
+	case TK_NUM: case TK_SPORT: case TK_DPORT: case TK_PROTO:
+	case TK_FLAGS: case TK_BYTES: case TK_PACKETS: case TK_START:
+	case TK_END:
+		return LC_DIGITS;
+	case TK_ADDR:
+		return LC_ADDR;
+	default:
+		return 0;	/* any text */
+	}
+}
+
+/* Tell whether token k of a plain-text regex could be in a slot's text
+ * without looking at it. */
+static inline int
+tok_may(const struct regex *re, int k, const struct fslot *q)
+{
+	unsigned c = slot_class(q);
+
+	if (c == 0)
+		return 1;
+	if (re->toklen[k] == 1 && re->lit[re->tokoff[k]] == '-')
+		return 1;
+	return (re->tokclass[k] & c) != 0;
+}
+
+/* Text of per-record slot j of a record's line (cached for this record). */
+static const char *
+slot_text_rec(struct filter *f, const struct tpl *t, const struct store *s,
+    const struct store_rec *r, uint32_t j, size_t *len)
+{
+	const struct fslot *q = &t->fs[j];
+
+	if (f->sgen[j] != f->gen) {
+		const char *w = NULL;
+
+		if (q->kind == TK_DETAIL) {
+			if (!store_rec_has_detail(r)) {
+				w = "-";
+				f->sl[j] = 1;
+			} else if (field_table[q->id].type == FT_SYMBOL)
+				w = detail_text(f, s, r, q->id, &f->sl[j]);
+		} else if (q->kind == TK_ENUM) {
+			uint64_t v;
+			int has = store_rec_fast(r, q->id, &v);
+
+			if (has >= 0) {
+				/* the word table put_word fills */
+				char *e = put_word(f->sbuf[j], q->id, has ? v : 0);
+
+				if (!has) {
+					f->sbuf[j][0] = '-';
+					e = f->sbuf[j] + 1;
+				}
+				w = f->sbuf[j];
+				f->sl[j] = (size_t)(e - f->sbuf[j]);
+			}
+		}
+		f->sp[j] = w ? w : rec_field_text(f, s, r, q->id, f->sbuf[j],
+		    &f->sl[j]);
+		f->sgen[j] = f->gen;
+	}
+	*len = f->sl[j];
+	return f->sp[j];
+}
+
+/* Text of slot j of a record's line. */
+static inline const char *
+slot_text(struct filter *f, const struct tpl *t, const struct store *s,
+    const struct store_rec *r, uint32_t j, size_t *len)
+{
+	if (t->fs[j].kind == 0) {
+		*len = t->fs[j].len;
+		return t->ct + t->fs[j].off;
+	}
+	return slot_text_rec(f, t, s, r, j, len);
+}
+
+/* Tell whether slot j's text can take a plain-text regex's first token
+ * (hold it, or end with it when more tokens follow). */
+static int
+first_fits(const struct regex *re, const char *w, size_t l)
+{
+	int cl = (re->flags & PCRE2_CASELESS) != 0;
+
+	if (re->ntok == 1)
+		return lit_find(w, l, re->lit, re->toklen[0], cl);
+	return l >= re->toklen[0] && lit_eq(w + l - re->toklen[0], re->lit,
+	    re->toklen[0], cl);
+}
+
+/* Match a plain-text regex against a record field by field, without
+ * writing its line: the text's first token must end a field, the middle
+ * ones must be whole fields, the last must begin the field after them
+ * (a single token: be inside one field).  Fields that cannot hold a token
+ * (digits, addresses) are passed over unread.  Returns -1 when the plan
+ * does not apply (no template, a field with a space in it). */
+static int
+lit_match(struct filter *f, const struct regex *re, const struct store *s,
+    const struct store_rec *r)
+{
+	const struct tpl *t = ctx_template(f, s, r);
+	int cl = (re->flags & PCRE2_CASELESS) != 0, k = re->ntok - 1, i;
+	uint32_t j, c;
+
+	if (t == NULL || t->fs == NULL || t->ctspace || t->nfs == 0)
+		return -1;
+	if (++f->gen == 0) {
+		memset(f->sgen, 0, sizeof f->sgen);
+		f->gen = 1;
+	}
+	/* a per-record text with a space would break the token rule */
+	for (j = 0; j < t->nfs; j++)
+		if (t->fs[j].kind == TK_OTHER || t->fs[j].kind == TK_DETAIL) {
+			size_t l;
+			const char *w = slot_text(f, t, s, r, j, &l);
+
+			if (memchr(w, ' ', l) != NULL)
+				return -1;
+		}
+	if (t->lit0 == NULL || t->lit0re != (int)(re - f->re)) {
+		struct tpl *tw = (struct tpl *)t;	/* the cache is ours */
+
+		free(tw->lit0);
+		tw->lit0 = malloc(t->nfs);
+		tw->lit0re = (int)(re - f->re);
+		tw->nlit0 = 0;
+		if (tw->lit0 == NULL)
+			return -1;
+		for (j = 0; j + (uint32_t)k < t->nfs; j++)
+			if (t->fs[j].kind == 0 ? first_fits(re, t->ct +
+			    t->fs[j].off, t->fs[j].len) : tok_may(re, 0,
+			    &t->fs[j]))
+				tw->lit0[tw->nlit0++] = (uint8_t)j;
+	}
+	for (c = 0; c < t->nlit0; c++) {
+		const char *w;
+		size_t l;
+
+		j = t->lit0[c];
+		if (t->fs[j].kind != 0) {
+			w = slot_text_rec(f, t, s, r, j, &l);
+			if (!first_fits(re, w, l))
+				continue;
+		}
+		if (k == 0)
+			return 1;
+		for (i = 1; i <= k; i++) {
+			const char *tk = re->lit + re->tokoff[i];
+			size_t tl = re->toklen[i];
+
+			if (!tok_may(re, i, &t->fs[j + i]))
+				break;
+			w = slot_text(f, t, s, r, j + i, &l);
+			if (i < k ? l != tl || !lit_eq(w, tk, tl, cl) :
+			    l < tl || !lit_eq(w, tk, tl, cl))
+				break;
+		}
+		if (i > k)
+			return 1;
+	}
+	return 0;
+}
+
 /* Regex on one field of a store record (symbol results cached by id). */
 static int
 re_field_rec(struct filter *f, struct ins *in, const struct store *s,
@@ -2695,6 +3051,12 @@ test_rec(struct filter *f, struct ins *in, const struct store *s,
 	case K_RE_FIELD:
 		return re_field_rec(f, in, s, r);
 	case K_RE_LINE:
+		if (f->re[in->re].ntok > 0) {
+			int m = lit_match(f, &f->re[in->re], s, r);
+
+			if (m >= 0)
+				return m;
+		}
 		return re_run(f, in->re, f->line, rec_line(f, s, r)) > 0;
 	default:
 		return test_flow(f, in, rec_flow(f, s, r));

@@ -1314,6 +1314,82 @@ test_recycled_ids(void **state)
 	}
 }
 
+/* Plain-text bare regexes (matched field by field on the store, without
+ * the line) agree with PCRE2 on the flow's line: pieces of random lines,
+ * cut anywhere, one to three tokens, either case, with escapes. */
+static void
+test_plain_text(void **state)
+{
+	static char lines[60][512];
+	static struct flow fl[60];
+	struct rnd r = { 99 };
+	struct store *s = store_new(64);
+	uint64_t sq[60];
+	unsigned hits = 0;
+	int i, e;
+
+	(void)state;
+	assert_non_null(s);
+	for (i = 0; i < 60; i++) {
+		random_line(&r, lines[i], sizeof lines[i]);
+		parse_or_fail(&fmt_v5, lines[i], &fl[i]);
+		sq[i] = store_append(s, &fl[i]);
+	}
+	for (e = 0; e < 3000; e++) {
+		char text[600], expr[1400], piece[600];
+		size_t len, a, b, k, o = 0;
+		struct filter *f;
+		const char *src = lines[rnd_below(&r, 60)];
+		int caseless = rnd_below(&r, 4) == 0;
+
+		/* the record's printed line: runs of spaces are one */
+		for (k = 0, len = 0; src[k]; k++)
+			if (src[k] != ' ' || (len && text[len - 1] != ' '))
+				text[len++] = src[k];
+		text[len] = '\0';
+		a = rnd_below(&r, (unsigned)len);
+		b = a + 1 + rnd_below(&r, 30);
+		if (b > len)
+			b = len;
+		memcpy(piece, text + a, b - a);
+		piece[b - a] = '\0';
+		if (rnd_below(&r, 8) == 0)	/* sometimes not in any line */
+			piece[0] = piece[0] == 'Z' ? 'Y' : 'Z';
+		expr[o++] = '/';
+		for (k = 0; piece[k]; k++) {
+			char c = piece[k];
+
+			if (caseless && rnd_below(&r, 2))
+				c = (char)(islower((unsigned char)c) ?
+				    toupper((unsigned char)c) :
+				    tolower((unsigned char)c));
+			if (strchr("./\\+*?()[]{}|^$", c) != NULL)
+				expr[o++] = '\\';
+			expr[o++] = c;
+		}
+		expr[o++] = '/';
+		if (caseless)
+			expr[o++] = 'i';
+		expr[o] = '\0';
+		f = filter_parse(expr, NULL);
+		if (f == NULL)
+			fail_msg("'%s' does not parse", expr);
+		assert_int_equal(filter_bind(f, s), 0);
+		for (i = 0; i < 60; i++) {
+			int want = filter_match_flow(f, &fl[i]);
+			int got = filter_match_rec(f, s, store_rec_at(s, sq[i]));
+
+			if (want != got)
+				fail_msg("%s on '%s': flow %d store %d", expr,
+				    lines[i], want, got);
+			hits += (unsigned)got;
+		}
+		filter_free(f);
+	}
+	assert_true(hits > 3000);
+	store_free(s);
+}
+
 int
 main(void)
 {
@@ -1331,6 +1407,7 @@ main(void)
 		cmocka_unit_test(test_differential),
 		cmocka_unit_test(test_line_text),
 		cmocka_unit_test(test_recycled_ids),
+		cmocka_unit_test(test_plain_text),
 	};
 
 	cmocka_set_message_output(CM_OUTPUT_TAP);
