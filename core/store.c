@@ -2740,17 +2740,24 @@ store_sym(const struct store *s, uint32_t id, uint32_t *len)
 	return intern_sym_str(s->syms, id, len);
 }
 
+/* Tell whether field is one of the n fields of a tuple schema. */
+static int
+schema_has(const uint8_t *fields, int n, int field)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (fields[i] == field)
+			return 1;
+	return 0;
+}
+
 /* Tell whether a field lives in the detail tuple (absent when a record
  * has none: store_rec_aux is 0). */
 int
 store_field_detail(int field)
 {
-	int i;
-
-	for (i = 0; i < NAUX; i++)
-		if (aux_fields[i] == field)
-			return 1;
-	return 0;
+	return schema_has(aux_fields, NAUX, field);
 }
 
 /* Tell whether a field's value is the same in every record that has the
@@ -2758,12 +2765,7 @@ store_field_detail(int field)
 int
 store_field_per_ctx(int field)
 {
-	int i;
-
-	for (i = 0; i < NCTX; i++)
-		if (ctx_fields[i] == field)
-			return 1;
-	return 0;
+	return schema_has(ctx_fields, NCTX, field);
 }
 
 /* A count that changes whenever a symbol, context or detail id is freed. */
