@@ -3,8 +3,11 @@
  *
  * Design notes.
  *
- * - One buffer of SOURCE_BUF bytes (1 MiB) holds decoded data; the live
- *   part is [start, end).  source_next finds the newline with memchr and
+ * - One buffer of SOURCE_BUF bytes (4 MiB) holds decoded data; the live
+ *   part is [start, end).  A plain file is read SOURCE_CHUNK (128 KiB) at
+ *   a time: the bytes are parsed while still in the core's own cache, where
+ *   one big read would push them (and the store's hot tables) out to
+ *   memory before the first line was looked at.  source_next finds the newline with memchr and
  *   hands out a pointer into that buffer: no copy and no allocation per
  *   line.  Only when no newline is left is the partial tail moved to the
  *   start of the buffer and the rest refilled with one read(2) (plain) or
@@ -66,6 +69,7 @@
 
 #define SOURCE_BUF (4 * 1024 * 1024)	/* decoded line buffer */
 #define SOURCE_INBUF (256 * 1024)	/* compressed input buffer */
+#define SOURCE_CHUNK (128 * 1024)	/* plain bytes read at a time */
 #define SOURCE_SNIFF 4096		/* bytes looked at by source_sniff */
 
 _Static_assert(SOURCE_BUF > SOURCE_LINE_MAX + 2,
@@ -401,7 +405,8 @@ fill(struct source *src)
 	}
 	if (src->mode == MODE_GZIP)
 		return gzip_fill(src);
-	r = raw_read(src, src->buf + src->end, src->cap - src->end);
+	r = raw_read(src, src->buf + src->end, src->cap - src->end <
+	    SOURCE_CHUNK ? src->cap - src->end : SOURCE_CHUNK);
 	if (r < 0)
 		return read_failed(src);
 	if (r == 0)
