@@ -460,12 +460,25 @@ addr_lookup(const struct intern_addrs *t, const struct flow_addr *a,
 {
 	uint32_t i = (uint32_t)h & t->x.mask, id;
 
+	uint64_t a0, a1, b0, b1;
+
+	memcpy(&a0, a->b, 8);
+	memcpy(&a1, a->b + 8, 8);
 	while ((id = t->x.slot[i]) != 0) {
-		if (memcmp(t->e[id].a.b, a->b, 16) == 0)
+		memcpy(&b0, t->e[id].a.b, 8);
+		memcpy(&b1, t->e[id].a.b + 8, 8);
+		if (((a0 ^ b0) | (a1 ^ b1)) == 0)
 			return id;
 		i = (i + 1) & t->x.mask;
 	}
 	return 0;
+}
+
+/* Start loading the hash slot where a lookup of address a will begin. */
+void
+intern_addr_prefetch(const struct intern_addrs *t, const struct flow_addr *a)
+{
+	__builtin_prefetch(&t->x.slot[(uint32_t)addr_hash(a) & t->x.mask]);
 }
 
 /* Find an address without taking a reference; returns its id or 0. */

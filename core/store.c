@@ -1756,6 +1756,12 @@ store_append(struct store *s, const struct flow *f)
 	uint32_t pos, fmt, t0, t1;
 	int wide, newctx;
 
+	/* the address lookups come last: let their first lines load while
+	 * the record and its context are done */
+	if (flow_has(f, F_SRCADDR))
+		intern_addr_prefetch(s->addrs, &f->v[F_SRCADDR].a);
+	if (flow_has(f, F_DSTADDR))
+		intern_addr_prefetch(s->addrs, &f->v[F_DSTADDR].a);
 	if (s->next - s->evq == s->cap) {
 		enqueue(s, s->evq, s->epos, 1);
 		s->evq++;
