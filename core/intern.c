@@ -474,11 +474,18 @@ addr_lookup(const struct intern_addrs *t, const struct flow_addr *a,
 	return 0;
 }
 
-/* Start loading the hash slot where a lookup of address a will begin. */
-void
-intern_addr_prefetch(const struct intern_addrs *t, const struct flow_addr *a)
+/* Hash of an address as the address table computes it. */
+uint64_t
+intern_addr_hash(const struct flow_addr *a)
 {
-	__builtin_prefetch(&t->x.slot[(uint32_t)addr_hash(a) & t->x.mask]);
+	return addr_hash(a);
+}
+
+/* Start loading the hash slot where a lookup of hash h will begin. */
+void
+intern_addr_prefetch(const struct intern_addrs *t, uint64_t h)
+{
+	__builtin_prefetch(&t->x.slot[(uint32_t)h & t->x.mask]);
 }
 
 /* Find an address without taking a reference; returns its id or 0. */
@@ -492,7 +499,14 @@ intern_addr_find(const struct intern_addrs *t, const struct flow_addr *a)
 uint32_t
 intern_addr_get(struct intern_addrs *t, const struct flow_addr *a)
 {
-	uint64_t h = addr_hash(a);
+	return intern_addr_get_hashed(t, a, addr_hash(a));
+}
+
+/* Find or add an address of known hash h and take a reference. */
+uint32_t
+intern_addr_get_hashed(struct intern_addrs *t, const struct flow_addr *a,
+    uint64_t h)
+{
 	uint32_t id = addr_lookup(t, a, h);
 
 	if (id) {

@@ -101,10 +101,16 @@ void intern_addrs_free(struct intern_addrs *t);
 /* Find or add an address and take a reference; returns its id, 0 on OOM. */
 uint32_t intern_addr_get(struct intern_addrs *t, const struct flow_addr *a);
 
-/* Start loading the hash slot where a lookup of address a will begin
- * (a hint: it changes nothing). */
-void intern_addr_prefetch(const struct intern_addrs *t,
-    const struct flow_addr *a);
+/* Hash of an address as the address table computes it. */
+uint64_t intern_addr_hash(const struct flow_addr *a);
+
+/* Start loading the hash slot where a lookup of an address of hash h
+ * (intern_addr_hash) will begin: a hint, it changes nothing. */
+void intern_addr_prefetch(const struct intern_addrs *t, uint64_t h);
+
+/* intern_addr_get for an address whose hash h is already known. */
+uint32_t intern_addr_get_hashed(struct intern_addrs *t,
+    const struct flow_addr *a, uint64_t h);
 
 /* Find an address without taking a reference; returns its id or 0. */
 uint32_t intern_addr_find(const struct intern_addrs *t,

@@ -290,6 +290,8 @@ struct op {
 	uint64_t h;
 	uint32_t pos;
 	uint32_t evict;
+	uint32_t pent;		/* the pair's entry as prefetch2 found it, or
+				 * NO_ENT (a hint: checked when applied) */
 };
 
 /* A record's contribution to totals. */
@@ -843,6 +845,18 @@ pair_find(const struct sindex *x, uint64_t key, uint64_t h)
 	return NO_ENT;
 }
 
+/* pair_find, trying first the entry prefetch2 found for the key: it is
+ * still the key's while it holds records and names that key (freed or
+ * reused for another key, it fails the check). */
+static inline uint32_t
+pair_find_hint(const struct sindex *x, uint64_t key, uint64_t h,
+    uint32_t hint)
+{
+	if (hint != NO_ENT && x->e[hint].recs && x->e[hint].key == key)
+		return hint;
+	return pair_find(x, key, h);
+}
+
 /* Find or create the entry of key (room reserved). */
 static inline uint32_t
 ix_get(struct sindex *x, uint64_t key)
@@ -1227,7 +1241,8 @@ link_group(struct store *s, uint32_t pos)
 /* Apply an eviction: subtract record seq (at pos, = first) everywhere;
  * h is the hash of its pair key. */
 static void
-apply_evict(struct store *s, uint64_t seq, uint32_t pos, uint64_t h)
+apply_evict(struct store *s, uint64_t seq, uint32_t pos, uint64_t h,
+    uint32_t pent)
 {
 	struct store_rec *r = &s->recs[pos];
 	uint32_t t0 = 0, t1 = 0, i;
@@ -1247,8 +1262,8 @@ apply_evict(struct store *s, uint64_t seq, uint32_t pos, uint64_t h)
 	    &c, timed, t0, t1);
 	ent_sub(s, STORE_IX_DSTADDR, s->ix[STORE_IX_DSTADDR].map[r->dst] - 1,
 	    &c, timed, t0, t1);
-	ent_sub(s, STORE_IX_PAIR, pair_find(&s->ix[STORE_IX_PAIR],
-	    rec_key(s, STORE_IX_PAIR, r), h), &c, timed, t0, t1);
+	ent_sub(s, STORE_IX_PAIR, pair_find_hint(&s->ix[STORE_IX_PAIR],
+	    rec_key(s, STORE_IX_PAIR, r), h, pent), &c, timed, t0, t1);
 	ent_sub(s, STORE_IX_DSTPORT, s->ix[STORE_IX_DSTPORT].map[rec_key(s,
 	    STORE_IX_DSTPORT, r)] - 1, &c, timed, t0, t1);
 	ent_sub(s, STORE_IX_ACTION, s->ix[STORE_IX_ACTION].map[r->e1 & 3] - 1,
@@ -1275,7 +1290,8 @@ apply_evict(struct store *s, uint64_t seq, uint32_t pos, uint64_t h)
 /* Apply an indexing: add record seq (at pos) to every index and total;
  * h is the hash of its pair key. */
 static void
-apply_add(struct store *s, uint64_t seq, uint32_t pos, uint64_t h)
+apply_add(struct store *s, uint64_t seq, uint32_t pos, uint64_t h,
+    uint32_t pent)
 {
 	const struct store_rec *r = &s->recs[pos];
 	uint32_t t0 = 0, t1 = 0;
@@ -1304,7 +1320,7 @@ apply_add(struct store *s, uint64_t seq, uint32_t pos, uint64_t h)
 	{
 		struct sindex *x = &s->ix[STORE_IX_PAIR];
 		uint64_t key = rec_key(s, STORE_IX_PAIR, r);
-		uint32_t id = pair_find(x, key, h);
+		uint32_t id = pair_find_hint(x, key, h, pent);
 
 		if (id == NO_ENT)
 			id = ix_create(x, key);
@@ -1348,7 +1364,7 @@ prefetch1(const struct store *s, const struct op *o)
 
 /* Prefetch step 2: the entries the map cells and the pair slot name. */
 PREFETCH_FN void
-prefetch2(const struct store *s, const struct op *o)
+prefetch2(const struct store *s, struct op *o)
 {
 	const struct store_rec *r = &s->recs[o->pos];
 	const struct sindex *x = &s->ix[STORE_IX_PAIR];
@@ -1359,7 +1375,8 @@ prefetch2(const struct store *s, const struct op *o)
 	for (i = (uint32_t)h & x->mask; (v = x->slot[i]) != 0;
 	    i = (i + 1) & x->mask)
 		if (slot_tag(v) == slot_tag(h)) {
-			prefetch_ent(&x->e[(uint32_t)v - 1]);
+			o->pent = (uint32_t)v - 1;
+			prefetch_ent(&x->e[o->pent]);
 			break;
 		}
 	for (k = STORE_IX_SRCADDR; k <= STORE_IX_DSTPORT; k++) {
@@ -1379,9 +1396,9 @@ apply_one(struct store *s)
 	const struct op *o = &s->q[s->qhead];
 
 	if (o->evict)
-		apply_evict(s, o->seq, o->pos, o->h);
+		apply_evict(s, o->seq, o->pos, o->h, o->pent);
 	else
-		apply_add(s, o->seq, o->pos, o->h);
+		apply_add(s, o->seq, o->pos, o->h, o->pent);
 	s->qhead = (s->qhead + 1) & (QCAP - 1);
 	s->qlen--;
 }
@@ -1395,6 +1412,7 @@ enqueue(struct store *s, uint64_t seq, uint32_t pos, int evict)
 	o->seq = seq;
 	o->pos = pos;
 	o->evict = (uint32_t)evict;
+	o->pent = NO_ENT;
 	o->h = intern_mix64(rec_key(s, STORE_IX_PAIR, &s->recs[pos]));
 	s->qlen++;
 	prefetch1(s, o);
@@ -1611,10 +1629,11 @@ ctx_slot(const struct flow *f, uint32_t fmt)
 /* Intern a record's context, detail and addresses; -1 on OOM (nothing
  * held).  *newctx says whether the context tuple is new.  The context
  * comes from the context cache when the tuple found there is equal (a
- * field-by-field compare, no hash), else from the tuple table. */
+ * field-by-field compare, no hash), else from the tuple table.  ah holds
+ * the address hashes store_append computed (and prefetched by). */
 static int
 rec_intern(struct store *s, const struct flow *f, struct store_rec *r,
-    uint32_t fmt, int *newctx)
+    uint32_t fmt, const uint64_t ah[2], int *newctx)
 {
 	uint64_t ctake = ((uint64_t)1 << NCTX) - 1;
 	uint64_t atake = ((uint64_t)1 << NAUX) - 1;
@@ -1657,12 +1676,14 @@ rec_intern(struct store *s, const struct flow *f, struct store_rec *r,
 	}
 	r->src = r->dst = 0;
 	if (flow_has(f, F_SRCADDR)) {
-		r->src = intern_addr_get(s->addrs, &f->v[F_SRCADDR].a);
+		r->src = intern_addr_get_hashed(s->addrs,
+		    &f->v[F_SRCADDR].a, ah[0]);
 		if (r->src == 0)
 			goto fail_aux;
 	}
 	if (flow_has(f, F_DSTADDR)) {
-		r->dst = intern_addr_get(s->addrs, &f->v[F_DSTADDR].a);
+		r->dst = intern_addr_get_hashed(s->addrs,
+		    &f->v[F_DSTADDR].a, ah[1]);
 		if (r->dst == 0)
 			goto fail_src;
 	}
@@ -1754,14 +1775,17 @@ store_append(struct store *s, const struct flow *f)
 	struct wide w;
 	uint64_t seq;
 	uint32_t pos, fmt, t0, t1;
+	uint64_t ah[2] = { 0, 0 };
 	int wide, newctx;
 
 	/* the address lookups come last: let their first lines load while
 	 * the record and its context are done */
 	if (flow_has(f, F_SRCADDR))
-		intern_addr_prefetch(s->addrs, &f->v[F_SRCADDR].a);
+		intern_addr_prefetch(s->addrs, ah[0] = intern_addr_hash(
+		    &f->v[F_SRCADDR].a));
 	if (flow_has(f, F_DSTADDR))
-		intern_addr_prefetch(s->addrs, &f->v[F_DSTADDR].a);
+		intern_addr_prefetch(s->addrs, ah[1] = intern_addr_hash(
+		    &f->v[F_DSTADDR].a));
 	if (s->next - s->evq == s->cap) {
 		enqueue(s, s->evq, s->epos, 1);
 		s->evq++;
@@ -1775,7 +1799,7 @@ store_append(struct store *s, const struct flow *f)
 	fmt = fmt_id(s, f->fmt);
 	if (ring_reserve(s, pos) < 0 || (wide && wide_reserve(s) < 0))
 		goto drop;
-	if (rec_intern(s, f, &r, fmt, &newctx) < 0)
+	if (rec_intern(s, f, &r, fmt, ah, &newctx) < 0)
 		goto drop;
 	if (index_reserve(s, &r, newctx) < 0) {
 		rec_unintern(s, &r);
