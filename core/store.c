@@ -57,9 +57,12 @@
  *   - dstport, action: a direct map indexed by the value (an absent
  *     dstport is key 65536);
  *   - the (srcaddr, dstaddr) pair: an open-addressing hash whose 8-byte
- *     slots are entry + 1 and 32 bits of the hash (linear probing,
- *     backward-shift deletion), the hash computed once per queued
- *     operation.
+ *     slots are entry + 1 and the high 32 bits of the hash, which also
+ *     give the home slot (linear probing, backward-shift deletion; a slot
+ *     says where it belongs, so neither deletion nor rehashing reads an
+ *     entry), the hash computed once per queued operation.  The entry the
+ *     prefetch step found travels with the operation and is used after a
+ *     check that it still holds records of that key.
  * apply_add and apply_evict update the nine indexes with one call each
  * (a constant index: no loop over a switch).  When a key's last record
  * goes, its entry is freed.  store_append reserves entry room for 256
@@ -718,6 +721,14 @@ slot_tag(uint64_t h)
 	return h & 0xffffffff00000000ULL;
 }
 
+/* Home slot of a hash: taken from the tag's bits, so a slot alone tells
+ * where its key belongs (rehashing and deleting read no entry). */
+static inline uint32_t
+slot_home(uint64_t h, uint32_t mask)
+{
+	return (uint32_t)(h >> 32) & mask;
+}
+
 /* Find the entry of key, or NO_ENT. */
 static inline uint32_t
 ix_find(const struct sindex *x, uint64_t key)
@@ -728,7 +739,7 @@ ix_find(const struct sindex *x, uint64_t key)
 	if (!x->hashed)
 		return key < x->capmap && x->map[key] ? x->map[key] - 1 : NO_ENT;
 	h = intern_mix64(key);
-	for (i = (uint32_t)h & x->mask; (v = x->slot[i]) != 0;
+	for (i = slot_home(h, x->mask); (v = x->slot[i]) != 0;
 	    i = (i + 1) & x->mask)
 		if (slot_tag(v) == slot_tag(h) &&
 		    x->e[(uint32_t)v - 1].key == key)
@@ -775,8 +786,7 @@ ix_reserve(struct sindex *x, uint64_t key, uint32_t need, uint32_t hneed)
 		for (i = 0; i <= x->mask; i++) {
 			if (x->slot[i] == 0)
 				continue;
-			for (j = (uint32_t)intern_mix64(
-			    x->e[(uint32_t)x->slot[i] - 1].key) & (n - 1); ns[j];
+			for (j = slot_home(x->slot[i], n - 1); ns[j];
 			    j = (j + 1) & (n - 1))
 				;
 			ns[j] = x->slot[i];
@@ -812,7 +822,7 @@ ix_create(struct sindex *x, uint64_t key)
 		uint64_t h = intern_mix64(key);
 		uint32_t i;
 
-		for (i = (uint32_t)h & x->mask; x->slot[i];
+		for (i = slot_home(h, x->mask); x->slot[i];
 		    i = (i + 1) & x->mask)
 			;
 		x->slot[i] = slot_tag(h) | (id + 1);
@@ -837,7 +847,7 @@ pair_find(const struct sindex *x, uint64_t key, uint64_t h)
 	uint64_t v;
 	uint32_t i;
 
-	for (i = (uint32_t)h & x->mask; (v = x->slot[i]) != 0;
+	for (i = slot_home(h, x->mask); (v = x->slot[i]) != 0;
 	    i = (i + 1) & x->mask)
 		if (slot_tag(v) == slot_tag(h) &&
 		    x->e[(uint32_t)v - 1].key == key)
@@ -880,7 +890,7 @@ ix_delete(struct sindex *x, uint32_t id)
 	if (!x->hashed) {
 		x->map[key] = 0;
 	} else {
-		uint32_t i = (uint32_t)intern_mix64(key) & x->mask, j;
+		uint32_t i = slot_home(intern_mix64(key), x->mask), j;
 
 		while ((uint32_t)x->slot[i] != id + 1)
 			i = (i + 1) & x->mask;
@@ -891,8 +901,7 @@ ix_delete(struct sindex *x, uint32_t id)
 			j = (j + 1) & x->mask;
 			if (x->slot[j] == 0)
 				break;
-			k = (uint32_t)intern_mix64(
-			    x->e[(uint32_t)x->slot[j] - 1].key) & x->mask;
+			k = slot_home(x->slot[j], x->mask);
 			if ((j > i && (k <= i || k > j)) ||
 			    (j < i && k <= i && k > j)) {
 				x->slot[i] = x->slot[j];
@@ -1355,7 +1364,7 @@ prefetch1(const struct store *s, const struct op *o)
 	const struct store_rec *r = &s->recs[o->pos];
 	const struct sindex *x = &s->ix[STORE_IX_PAIR];
 
-	__builtin_prefetch(&x->slot[(uint32_t)o->h & x->mask]);
+	__builtin_prefetch(&x->slot[slot_home(o->h, x->mask)]);
 	__builtin_prefetch(&s->ix[STORE_IX_SRCADDR].map[r->src]);
 	__builtin_prefetch(&s->ix[STORE_IX_DSTADDR].map[r->dst]);
 	x = &s->ix[STORE_IX_DSTPORT];
@@ -1372,7 +1381,7 @@ prefetch2(const struct store *s, struct op *o)
 	uint32_t i;
 	int k;
 
-	for (i = (uint32_t)h & x->mask; (v = x->slot[i]) != 0;
+	for (i = slot_home(h, x->mask); (v = x->slot[i]) != 0;
 	    i = (i + 1) & x->mask)
 		if (slot_tag(v) == slot_tag(h)) {
 			o->pent = (uint32_t)v - 1;
