@@ -610,6 +610,7 @@ struct tup {
 	uint64_t *vals;		/* n values, then the blob, one malloc */
 	uint32_t bloblen;
 	uint32_t refs;
+	uint32_t gen;		/* times this id was freed */
 };
 
 struct intern_tuples {
@@ -856,150 +857,6 @@ intern_tuple_get(struct intern_tuples *t, const struct flow *f, uint64_t take,
 	return id;
 }
 
-/* Tell whether len bytes at a and b are equal (short strings: words
- * compared inline, no call). */
-static inline int
-bytes_eq(const unsigned char *a, const char *b, size_t len)
-{
-	uint64_t x, y;
-
-	while (len >= 8) {
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
-		if (x != y)
-			return 0;
-		a += 8;
-		b += 8;
-		len -= 8;
-	}
-	if (len >= 4) {
-		uint32_t u, v;
-
-		memcpy(&u, a, 4);
-		memcpy(&v, b, 4);
-		if (u != v)
-			return 0;
-		memcpy(&u, a + len - 4, 4);
-		memcpy(&v, b + len - 4, 4);
-		return u == v;
-	}
-	while (len--)
-		if (*a++ != (unsigned char)*b++)
-			return 0;
-	return 1;
-}
-
-/* Compare f's fields selected by take (and extra) with the blob of a live
- * tuple, field by field as tup_blob would lay them out; 1 when equal. */
-static int
-tup_same(const struct intern_tuples *t, const struct tup *e,
-    const struct flow *f, uint64_t take, uint64_t extra)
-{
-	const unsigned char *b = (const unsigned char *)(e->vals + t->n);
-	uint64_t mask = 0, bits, w0;
-	size_t off = 16, end = e->bloblen;
-	int w;
-
-	memcpy(&w0, b, 8);
-	if (w0 != extra)
-		return 0;
-	if (take == ((uint64_t)1 << t->n) - 1 || t->n == 64) {
-		/* every schema field taken: the presence bits must be the
-		 * tuple's, then only the values are compared */
-		if ((f->present[0] & t->fmask[0]) != e->fbits[0] ||
-		    (f->present[1] & t->fmask[1]) != e->fbits[1])
-			return 0;
-		for (w = 0; w < 2; w++)
-			for (bits = e->fbits[w]; bits; bits &= bits - 1) {
-				int id = w * 64 + __builtin_ctzll(bits);
-				const union flow_val *v = &f->v[id];
-				uint32_t len;
-
-				switch (t->fkind[id]) {
-				case TK_SYM:
-					len = v->s.len;
-					memcpy(&w0, b + off, 4);
-					if ((uint32_t)w0 != len ||
-					    off + 4 + len > end ||
-					    !bytes_eq(b + off + 4, v->s.p, len))
-						return 0;
-					off += 4 + len;
-					break;
-				case TK_ADDR:
-					if (!bytes_eq(b + off,
-					    (const char *)v->a.b, 16))
-						return 0;
-					off += 16;
-					break;
-				default:
-					memcpy(&w0, b + off, 8);
-					if (w0 != v->u)
-						return 0;
-					off += 8;
-					break;
-				}
-			}
-		return off == end;
-	}
-	for (w = 0; w < 2; w++)
-		for (bits = f->present[w] & t->fmask[w]; bits;
-		    bits &= bits - 1) {
-			int id = w * 64 + __builtin_ctzll(bits);
-			int i = t->pos[id];
-			const union flow_val *v = &f->v[id];
-			uint32_t len;
-
-			if (!((take >> i) & 1))
-				continue;
-			mask |= (uint64_t)1 << i;
-			switch (t->kind[i]) {
-			case TK_SYM:
-				len = v->s.len;
-				if (off + 4 + len > end)
-					return 0;
-				memcpy(&w0, b + off, 4);
-				if ((uint32_t)w0 != len ||
-				    !bytes_eq(b + off + 4, v->s.p, len))
-					return 0;
-				off += 4 + len;
-				break;
-			case TK_ADDR:
-				if (off + 16 > end ||
-				    !bytes_eq(b + off, (const char *)v->a.b, 16))
-					return 0;
-				off += 16;
-				break;
-			default:
-				if (off + 8 > end)
-					return 0;
-				memcpy(&w0, b + off, 8);
-				if (w0 != v->u)
-					return 0;
-				off += 8;
-				break;
-			}
-		}
-	memcpy(&w0, b + 8, 8);
-	return off == end && w0 == mask;
-}
-
-/* Take a reference on tuple id if it is live and made of exactly f's
- * fields selected by take plus extra; returns id, or 0 when it is not. */
-uint32_t
-intern_tuple_hit(struct intern_tuples *t, uint32_t id, const struct flow *f,
-    uint64_t take, uint64_t extra)
-{
-	struct tup *e;
-
-	if (id == 0 || id >= t->ids.limit)
-		return 0;
-	e = &t->e[id];
-	if (e->refs == 0 || !tup_same(t, e, f, take, extra))
-		return 0;
-	e->refs++;
-	return id;
-}
-
 /* Take one more reference on a live tuple. */
 void
 intern_tuple_ref(struct intern_tuples *t, uint32_t id)
@@ -1023,7 +880,30 @@ intern_tuple_unref(struct intern_tuples *t, uint32_t id)
 	e->mask = 0;
 	e->bloblen = 0;
 	ida_put(&t->ids, id);
+	e->gen++;
 	t->freed++;
+}
+
+/* Generation of a tuple id (times it was freed). */
+uint32_t
+intern_tuple_gen(const struct intern_tuples *t, uint32_t id)
+{
+	return t->e[id].gen;
+}
+
+/* Take a reference on a live tuple id still of generation gen. */
+uint32_t
+intern_tuple_take(struct intern_tuples *t, uint32_t id, uint32_t gen)
+{
+	struct tup *e;
+
+	if (id == 0 || id >= t->ids.limit)
+		return 0;
+	e = &t->e[id];
+	if (e->refs == 0 || e->gen != gen)
+		return 0;
+	e->refs++;
+	return id;
 }
 
 /* Presence mask (bit per schema position) of a live tuple. */

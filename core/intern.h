@@ -161,15 +161,18 @@ void intern_tuples_free(struct intern_tuples *t);
 uint32_t intern_tuple_get(struct intern_tuples *t, const struct flow *f,
     uint64_t take, uint64_t extra, int *created);
 
-/* Take a reference on tuple id and return it when it is live and equal
- * to the tuple intern_tuple_get would find for (f, take, extra), else
- * return 0 holding nothing (for callers that remember recent ids: an
- * equality check, no hashing; a freed or reused id is just unequal). */
-uint32_t intern_tuple_hit(struct intern_tuples *t, uint32_t id,
-    const struct flow *f, uint64_t take, uint64_t extra);
-
 /* Take one more reference on a live tuple. */
 void intern_tuple_ref(struct intern_tuples *t, uint32_t id);
+
+/* Generation of a tuple id: it changes whenever the id is freed, so an id
+ * remembered with its generation is known to still name the same tuple
+ * while both match. */
+uint32_t intern_tuple_gen(const struct intern_tuples *t, uint32_t id);
+
+/* Take a reference on tuple id and return it if it is live and still of
+ * generation gen; else return 0 holding nothing. */
+uint32_t intern_tuple_take(struct intern_tuples *t, uint32_t id,
+    uint32_t gen);
 
 /* Drop a reference; at zero the tuple releases its symbols and addresses
  * and its slot is freed. */

@@ -69,12 +69,16 @@
  * appends at a time (index_reserve), so most appends only check that
  * their direct-map keys fit and the pair hash has room.
  *
- * Context cache.  A record's context tuple is found through a 4096-slot
- * direct-mapped cache of context ids, slotted by format id and the tail
- * of interface-id (else account-id): the cached tuple is compared with
- * the record field by field (intern_tuple_hit), and only a miss builds,
- * hashes and probes the tuple's blob.  A freed or reused id just fails
- * the compare, so the cache needs no upkeep.
+ * Context memo.  A record's context tuple is found through a 4096-slot
+ * direct-mapped memo, slotted by format id and the tail of interface-id
+ * (else account-id).  A slot (two cache lines) holds a context id, the
+ * id's generation and a copy of the key it was found for: the format's
+ * context fields as length-prefixed bytes.  The record's fields are
+ * compared with that copy, so a hit reads the slot and the tuple's own
+ * entry (for its reference count) and never the tuple's blob; only a
+ * miss builds, hashes and probes the blob.  A freed or reused id has a
+ * new generation and just misses, so the memo needs no upkeep.  Formats
+ * whose context key passes 116 bytes (long tags, ARNs) always miss.
  *
  * The pipeline.  Index upkeep is random access into tables far larger
  * than the caches, and on a virtual machine a miss costs 200 ns or more.
@@ -263,10 +267,30 @@ struct ctxdata {
 	struct tot t;
 };
 
-/* A format seen, with the drill-down levels it carries. */
+/* A format seen, with the drill-down levels it carries and its context
+ * fields (in ctx_fields order, the order of a context memo's key). */
 struct fmtinfo {
 	struct format *fmt;	/* NULL for id 0 */
 	unsigned levels;
+	uint8_t ncf;
+	uint8_t cf[NCTX];
+	uint8_t cnum[NCTX];	/* 1: cf[i] is a number, 0: a symbol */
+	uint64_t cbits[2];	/* cf as bits of flow.present */
+};
+
+/* A context memo: a context id with its generation and the key it was
+ * found for (the format's context fields of a record: per field 0xff for
+ * absent, else a length byte below 0xfe and the text for a symbol, 0xfe
+ * and 8 bytes for a number; so a key reads only one way).
+ * A record of the same format whose fields give the same key bytes has
+ * that context, as long as the id is still of that generation. */
+#define CTXKEY 116
+struct ctxmemo {
+	_Alignas(64) uint32_t id;	/* 0: empty */
+	uint32_t gen;
+	uint16_t fmt;
+	uint16_t len;
+	uint8_t key[CTXKEY];
 };
 
 /* Exact values of a wide record. */
@@ -342,7 +366,8 @@ struct store {
 	struct watcher *w;
 	uint32_t nw, capw;
 	uint64_t pins_sym, pins_addr;	/* store_val_ref pins held */
-	uint32_t ctxcache[1u << CTXCACHE_BITS];	/* recent context ids */
+	struct ctxmemo *memo;	/* 1 << CTXCACHE_BITS recent contexts */
+	uint64_t ctxbits[2];	/* context fields, as flow.present */
 	uint64_t auxbits[2];	/* detail fields but pkt-*, as flow.present */
 };
 
@@ -1046,6 +1071,16 @@ fmt_id(struct store *s, const struct format *f)
 	    (f->slot[F_VPC_ID] >= 0 ? LV_VPC : 0) |
 	    (f->slot[F_SUBNET_ID] >= 0 ? LV_SUBNET : 0) |
 	    (f->slot[F_INTERFACE_ID] >= 0 ? LV_ENI : 0);
+	fi->ncf = 0;
+	fi->cbits[0] = fi->cbits[1] = 0;
+	for (i = 0; i < NCTX; i++)
+		if (f->slot[ctx_fields[i]] >= 0) {
+			fi->cnum[fi->ncf] = field_table[ctx_fields[i]].type !=
+			    FT_SYMBOL;
+			fi->cf[fi->ncf++] = ctx_fields[i];
+			fi->cbits[ctx_fields[i] >> 6] |=
+			    (uint64_t)1 << (ctx_fields[i] & 63);
+		}
 	return s->lastfmt = s->nfmts++;
 }
 
@@ -1081,13 +1116,19 @@ store_new(uint64_t capacity)
 	for (i = AP_PDST + 1; i < NAUX; i++)
 		s->auxbits[aux_fields[i] >> 6] |= (uint64_t)1 <<
 		    (aux_fields[i] & 63);
+	for (i = 0; i < NCTX; i++)
+		s->ctxbits[ctx_fields[i] >> 6] |= (uint64_t)1 <<
+		    (ctx_fields[i] & 63);
+	s->memo = aligned_alloc(64, sizeof *s->memo << CTXCACHE_BITS);
+	if (s->memo)
+		memset(s->memo, 0, sizeof *s->memo << CTXCACHE_BITS);
 	s->nblk = s->nslots / BLOCK + 3;
 	s->blk = malloc((size_t)s->nblk * sizeof *s->blk);
 	s->fmts = calloc(16, sizeof *s->fmts);
 	s->capfmts = 16;
 	s->nfmts = 1;		/* id 0: no format */
 	if (s->ctx == NULL || s->aux == NULL || s->blk == NULL ||
-	    s->fmts == NULL)
+	    s->fmts == NULL || s->memo == NULL)
 		goto fail;
 	for (i = 0; i < STORE_IX_COUNT; i++) {
 		struct sindex *x = &s->ix[i];
@@ -1132,6 +1173,7 @@ store_free(struct store *s)
 	free(s->cd);
 	free(s->wide);
 	free(s->blk);
+	free(s->memo);
 	free(s->w);
 	intern_tuples_free(s->ctx);
 	intern_tuples_free(s->aux);
@@ -1635,6 +1677,129 @@ ctx_slot(const struct flow *f, uint32_t fmt)
 	return (uint32_t)((w * 0x9e3779b97f4a7c15ULL) >> (64 - CTXCACHE_BITS));
 }
 
+/* Tell whether len bytes at a and b are equal (words compared inline,
+ * the last word overlapping the one before). */
+static inline int
+key_eq(const uint8_t *a, const char *b, size_t len)
+{
+	uint64_t x, y, d = 0;
+	size_t i;
+
+	if (len < 8) {
+		uint32_t u, v;
+
+		if (len < 4) {
+			for (i = 0; i < len; i++)
+				d |= a[i] ^ (uint8_t)b[i];
+			return d == 0;
+		}
+		memcpy(&u, a, 4);
+		memcpy(&v, b, 4);
+		d = u ^ v;
+		memcpy(&u, a + len - 4, 4);
+		memcpy(&v, b + len - 4, 4);
+		return (d | (u ^ v)) == 0;
+	}
+	for (i = 0; i + 8 < len; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		d |= x ^ y;
+	}
+	memcpy(&x, a + len - 8, 8);
+	memcpy(&y, b + len - 8, 8);
+	return (d | (x ^ y)) == 0;
+}
+
+/* Tell whether a record of format fmt can use the context memo: its
+ * context fields are all the format's own. */
+static inline int
+memo_usable(const struct store *s, const struct flow *f, uint32_t fmt)
+{
+	const struct fmtinfo *fi = &s->fmts[fmt];
+
+	return fmt != 0 &&
+	    ((f->present[0] & s->ctxbits[0] & ~fi->cbits[0]) |
+	    (f->present[1] & s->ctxbits[1] & ~fi->cbits[1])) == 0;
+}
+
+/* Take a reference on the context of memo m and return it if m holds a
+ * live context of format fmt whose key the record's context fields
+ * give; else return 0 holding nothing. */
+static uint32_t
+memo_hit(struct store *s, const struct ctxmemo *m, const struct flow *f,
+    uint32_t fmt)
+{
+	const struct fmtinfo *fi = &s->fmts[fmt];
+	const uint8_t *k = m->key, *end = k + m->len;
+	int i, n = fi->ncf;
+
+	if (m->id == 0 || m->fmt != fmt)
+		return 0;
+	/* Fields are compared at the memo key's own field boundaries: a
+	 * matching marker or length byte there means the stored field has
+	 * that size, so no compare reads past the key. */
+	for (i = 0; i < n && k < end; i++) {
+		int id = fi->cf[i];
+		const union flow_val *v = &f->v[id];
+
+		if (!flow_has(f, id)) {
+			if (*k++ != 0xff)
+				return 0;
+		} else if (fi->cnum[i]) {
+			if (*k != 0xfe || !key_eq(k + 1, (const char *)&v->u, 8))
+				return 0;
+			k += 9;
+		} else {
+			if (v->s.len >= 0xfe || *k != v->s.len ||
+			    !key_eq(k + 1, v->s.p, v->s.len))
+				return 0;
+			k += 1 + v->s.len;
+		}
+	}
+	if (i != n || k != end)
+		return 0;
+	return intern_tuple_take(s->ctx, m->id, m->gen);
+}
+
+/* Remember in m that the record's context fields give context id (a key
+ * too long for the memo leaves it empty). */
+static void
+memo_fill(struct store *s, struct ctxmemo *m, const struct flow *f,
+    uint32_t fmt, uint32_t id)
+{
+	const struct fmtinfo *fi = &s->fmts[fmt];
+	size_t n = 0;
+	int i;
+
+	m->id = 0;
+	for (i = 0; i < fi->ncf; i++) {
+		int fid = fi->cf[i];
+		const union flow_val *v = &f->v[fid];
+
+		if (!flow_has(f, fid)) {
+			if (n + 1 > CTXKEY)
+				return;
+			m->key[n++] = 0xff;
+		} else if (fi->cnum[i]) {
+			if (n + 9 > CTXKEY)
+				return;
+			m->key[n] = 0xfe;
+			memcpy(m->key + n + 1, &v->u, 8);
+			n += 9;
+		} else {
+			if (v->s.len >= 0xfe || n + 1 + v->s.len > CTXKEY)
+				return;
+			m->key[n] = (uint8_t)v->s.len;
+			memcpy(m->key + n + 1, v->s.p, v->s.len);
+			n += 1 + v->s.len;
+		}
+	}
+	m->len = (uint16_t)n;
+	m->fmt = (uint16_t)fmt;
+	m->gen = intern_tuple_gen(s->ctx, id);
+	m->id = id;
+}
+
 /* Intern a record's context, detail and addresses; -1 on OOM (nothing
  * held).  *newctx says whether the context tuple is new.  The context
  * comes from the context cache when the tuple found there is equal (a
@@ -1650,7 +1815,7 @@ rec_intern(struct store *s, const struct flow *f, struct store_rec *r,
 	unsigned pd = (r->has >> STORE_H_PDST_SHIFT) & 3;
 	uint64_t extra;
 	uint32_t slot;
-	int created;
+	int created, memo;
 
 	if (fmt) {
 		levels = s->fmts[fmt].levels;
@@ -1667,12 +1832,14 @@ rec_intern(struct store *s, const struct flow *f, struct store_rec *r,
 	extra = levels | CTX_ALWAYS | (uint64_t)fmt << CTX_FMT_SHIFT;
 	slot = ctx_slot(f, fmt);
 	*newctx = 0;
-	r->ctx = intern_tuple_hit(s->ctx, s->ctxcache[slot], f, ctake, extra);
+	memo = memo_usable(s, f, fmt);
+	r->ctx = memo ? memo_hit(s, &s->memo[slot], f, fmt) : 0;
 	if (r->ctx == 0) {
 		r->ctx = intern_tuple_get(s->ctx, f, ctake, extra, newctx);
 		if (r->ctx == 0)
 			return -1;
-		s->ctxcache[slot] = r->ctx;
+		if (memo)
+			memo_fill(s, &s->memo[slot], f, fmt, r->ctx);
 	}
 	/* most records have no detail field: no tuple to look up */
 	created = 0;
@@ -2884,7 +3051,8 @@ store_stats(const struct store *s, struct store_stats *st)
 	    (uint64_t)s->capfmts * sizeof *s->fmts +
 	    (uint64_t)(s->nfmts - 1) * sizeof(struct format) +
 	    (s->wide ? ((uint64_t)s->widemask + 1) * sizeof *s->wide : 0) +
-	    (uint64_t)s->capw * sizeof *s->w;
+	    (uint64_t)s->capw * sizeof *s->w +
+	    ((uint64_t)sizeof *s->memo << CTXCACHE_BITS);
 	st->mem_total = st->mem_ring + st->mem_index + st->mem_intern;
 	st->bytes_per_record = st->records ?
 	    (double)st->mem_total / (double)st->records : 0.0;

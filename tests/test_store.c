@@ -547,6 +547,56 @@ test_churn(void **state)
 	store_free(s);
 }
 
+/* Records of one interface whose context fields differ only where the
+ * context memo's key could read two ways (an absent number against one
+ * whose first byte is 0xff; a symbol boundary moved between two fields)
+ * keep their own contexts, alternating in the same memo slot. */
+static void
+test_context_memo(void **state)
+{
+	static const char *const lines[][2] = {
+		{ "version account-id interface-id srcaddr bytes",
+		    "- 1 eni-x 10.0.0.1 10" },
+		{ "version account-id interface-id srcaddr bytes",
+		    "255 1 eni-x 10.0.0.1 10" },
+		{ "account-id vpc-id interface-id srcaddr bytes",
+		    "ab c eni-x 10.0.0.1 10" },
+		{ "account-id vpc-id interface-id srcaddr bytes",
+		    "a bc eni-x 10.0.0.1 10" },
+	};
+	struct format fmts[4];
+	struct store *s = store_new(64);
+	char err[128];
+	int i, k;
+
+	(void)state;
+	for (k = 0; k < 4; k++)
+		assert_int_equal(format_from_spec(lines[k][0], &fmts[k], err,
+		    sizeof err), 1);
+	for (i = 0; i < 40; i++) {
+		struct flow f;
+		char a[64], b[64];
+		uint64_t seq;
+
+		k = i % 4;
+		seq = add_line(s, &fmts[k], lines[k][1]);
+		assert_int_equal(store_get(s, seq, &f), 0);
+		if (k < 2) {
+			assert_int_equal(flow_has(&f, F_VERSION), k == 1);
+			if (k == 1)
+				assert_int_equal(f.v[F_VERSION].u, 255);
+		} else {
+			flow_value_text(&f, F_ACCOUNT_ID, a, sizeof a);
+			flow_value_text(&f, F_VPC_ID, b, sizeof b);
+			assert_string_equal(a, k == 2 ? "ab" : "a");
+			assert_string_equal(b, k == 2 ? "c" : "bc");
+		}
+		if (i % 8 == 7)
+			verify(s);
+	}
+	store_free(s);
+}
+
 /* A ring of records without times has no span, however many blocks. */
 static void
 test_span_timeless(void **state)
@@ -1965,6 +2015,7 @@ main(void)
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_churn),
 		cmocka_unit_test(test_span_timeless),
+		cmocka_unit_test(test_context_memo),
 		cmocka_unit_test(test_property_tiny),
 		cmocka_unit_test(test_property_small),
 		cmocka_unit_test(test_property_large),
