@@ -319,6 +319,8 @@ struct op {
 	uint32_t evict;
 	uint32_t pent;		/* the pair's entry as prefetch2 found it, or
 				 * NO_ENT (a hint: checked when applied) */
+	uint32_t src, dst, dport;	/* the record's direct-map keys, so the
+				 * prefetch steps need not read the ring */
 };
 
 /* A record's contribution to totals. */
@@ -1403,24 +1405,22 @@ prefetch_ent(const struct ent *e)
 PREFETCH_FN void
 prefetch1(const struct store *s, const struct op *o)
 {
-	const struct store_rec *r = &s->recs[o->pos];
 	const struct sindex *x = &s->ix[STORE_IX_PAIR];
 
 	__builtin_prefetch(&x->slot[slot_home(o->h, x->mask)]);
-	__builtin_prefetch(&s->ix[STORE_IX_SRCADDR].map[r->src]);
-	__builtin_prefetch(&s->ix[STORE_IX_DSTADDR].map[r->dst]);
-	x = &s->ix[STORE_IX_DSTPORT];
-	__builtin_prefetch(&x->map[rec_key(s, STORE_IX_DSTPORT, r)]);
+	__builtin_prefetch(&s->ix[STORE_IX_SRCADDR].map[o->src]);
+	__builtin_prefetch(&s->ix[STORE_IX_DSTADDR].map[o->dst]);
+	__builtin_prefetch(&s->ix[STORE_IX_DSTPORT].map[o->dport]);
 }
 
 /* Prefetch step 2: the entries the map cells and the pair slot name. */
 PREFETCH_FN void
 prefetch2(const struct store *s, struct op *o)
 {
-	const struct store_rec *r = &s->recs[o->pos];
 	const struct sindex *x = &s->ix[STORE_IX_PAIR];
-	uint64_t key, h = o->h, v;
-	uint32_t i;
+	const uint32_t keys[3] = { o->src, o->dst, o->dport };
+	uint64_t h = o->h, v;
+	uint32_t i, key;
 	int k;
 
 	for (i = slot_home(h, x->mask); (v = x->slot[i]) != 0;
@@ -1430,11 +1430,13 @@ prefetch2(const struct store *s, struct op *o)
 			prefetch_ent(&x->e[o->pent]);
 			break;
 		}
-	for (k = STORE_IX_SRCADDR; k <= STORE_IX_DSTPORT; k++) {
-		if (k == STORE_IX_PAIR)
-			continue;
-		key = rec_key(s, k, r);
-		x = &s->ix[k];
+	for (k = 0; k < 3; k++) {
+		static const int ix[3] = {
+			STORE_IX_SRCADDR, STORE_IX_DSTADDR, STORE_IX_DSTPORT
+		};
+
+		key = keys[k];
+		x = &s->ix[ix[k]];
 		if (key < x->capmap && x->map[key])
 			prefetch_ent(&x->e[x->map[key] - 1]);
 	}
@@ -1454,9 +1456,11 @@ apply_one(struct store *s)
 	s->qlen--;
 }
 
-/* Queue an operation, advance the prefetch steps, apply what is due. */
+/* Queue an operation on record r (at pos), advance the prefetch steps,
+ * apply what is due.  r may be the caller's copy of the ring record. */
 static void
-enqueue(struct store *s, uint64_t seq, uint32_t pos, int evict)
+enqueue(struct store *s, uint64_t seq, uint32_t pos, int evict,
+    const struct store_rec *r)
 {
 	struct op *o = &s->q[(s->qhead + s->qlen) & (QCAP - 1)];
 
@@ -1464,7 +1468,10 @@ enqueue(struct store *s, uint64_t seq, uint32_t pos, int evict)
 	o->pos = pos;
 	o->evict = (uint32_t)evict;
 	o->pent = NO_ENT;
-	o->h = intern_mix64(rec_key(s, STORE_IX_PAIR, &s->recs[pos]));
+	o->src = r->src;
+	o->dst = r->dst;
+	o->dport = (uint32_t)rec_key(s, STORE_IX_DSTPORT, r);
+	o->h = intern_mix64(rec_key(s, STORE_IX_PAIR, r));
 	s->qlen++;
 	prefetch1(s, o);
 	if (s->qlen > STAGE2)
@@ -1963,13 +1970,17 @@ store_append(struct store *s, const struct flow *f)
 		intern_addr_prefetch(s->addrs, ah[1] = intern_addr_hash(
 		    &f->v[F_DSTADDR].a));
 	if (s->next - s->evq == s->cap) {
-		enqueue(s, s->evq, s->epos, 1);
+		enqueue(s, s->evq, s->epos, 1, &s->recs[s->epos]);
 		s->evq++;
 		if (++s->epos == s->nslots)
 			s->epos = 0;
 	}
 	pos = s->wpos;
 	seq = s->next;
+	/* the ring line written 8 appends from now: its fetch (the first
+	 * write to a line must read it) then never holds up this append */
+	if (pos + 8 < s->alloc)
+		__builtin_prefetch(&s->recs[pos + 8], 1);
 	memset(&r, 0, sizeof r);
 	wide = rec_fill(f, &r, &w);
 	fmt = fmt_id(s, f->fmt);
@@ -2008,7 +2019,7 @@ store_append(struct store *s, const struct flow *f)
 	if (++s->wpos == s->nslots)
 		s->wpos = 0;
 	s->appended++;
-	enqueue(s, seq, pos, 0);
+	enqueue(s, seq, pos, 0, &r);
 	return seq;
 drop:
 	s->dropped++;
