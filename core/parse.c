@@ -355,215 +355,753 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
 	return 0;
 }
 
-/* Convert the run of up to 19 decimal digits at *pp, moving *pp past it;
- * returns the number of digits (0: none, 20: too many).  Eight bytes are
- * tested and converted at a time, without a branch per digit, whenever
- * eight bytes are left before end. */
-static inline int
-scan_number(const unsigned char **pp, const unsigned char *end, uint64_t *out)
-{
-	static const uint64_t pow10[9] = {
-		1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000
-	};
-	const unsigned char *p = *pp;
-	uint64_t v = 0;
-	int total = 0;
+/*
+ * The one-pass parser (parse_fast).
+ *
+ * 1. The line is read 64 bytes at a time (four SSE2 compares where there is
+ *    SSE2, a byte loop otherwise) into a bit mask of its spaces, checking on
+ *    the way that every byte is printable ASCII or a space.
+ * 2. When the line has no leading, trailing or double space (what AWS
+ *    writes), field i ends at the i-th set bit of that mask, taken by ctz,
+ *    and the next one starts after it; any other line has its token edges
+ *    collected into an array first (find_edges).  Either way every field's
+ *    [start, end) is known before its value is read, with no byte loops.
+ * 3. Each field is converted by its type knowing its length: numbers eight
+ *    digits per SWAR step, the digits checked in the same word; dotted
+ *    quads by one 16-byte compare for dots and digits and one SWAR step
+ *    per octet; enum words as one or two 8-byte words compared with words
+ *    packed once from the field table; IPv6 by a small parser of its own
+ *    (fast_v6) that takes only what inet_pton takes.  A "-" is noticed
+ *    only where a value fails to convert (or for symbols).
+ * 4. Per-format data (each slot's type, the present mask of the format's
+ *    fields) is built once and kept in a one-entry cache checked against
+ *    the format's field list on every call; "-" fields clear their bit.
+ *
+ * Nothing outside [line, line + len) is read: the last bytes of a line are
+ * read as the 8 or 16 bytes ending at the line's end, shifted.  The caches
+ * (the plan and the packed enum words) are plain statics: parse_fast is
+ * not to be called from two threads at once.  Lines longer than
+ * FAST_SIMPLE_MAX bytes take the edge array; any line the fast path is not
+ * sure of returns -1 and the exact path (parse_line) decides.
+ */
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	while (end - p >= 8) {
-		uint64_t x, hi, nd;
-		int n;
+/* An edge list for a line with more tokens than any format has is cut here. */
+#define FAST_EDGES (2 * FORMAT_MAX + 66)
 
-		memcpy(&x, p, 8);
-		/* A byte is a digit when its high nibble is 3 before and after
-		 * adding 6; carries only disturb bytes after a non-digit. */
-		hi = x & 0xf0f0f0f0f0f0f0f0ull;
-		nd = (hi ^ 0x3030303030303030ull) |
-		    (((x + 0x0606060606060606ull) & 0xf0f0f0f0f0f0f0f0ull) ^
-		    0x3030303030303030ull);
-		n = nd ? __builtin_ctzll(nd) >> 3 : 8;
-		if (n == 0)
-			break;
-		if (total + n > 19)
-			return 20;
-		x &= 0x0f0f0f0f0f0f0f0full;
-		if (n < 8)
-			x <<= 8 * (8 - n);
-		x = (x * 10 + (x >> 8)) & 0x00ff00ff00ff00ffull;
-		x = (x * 100 + (x >> 16)) & 0x0000ffff0000ffffull;
-		x = (x * 10000 + (x >> 32)) & 0xffffffffull;
-		v = v * pow10[n] + x;
-		total += n;
-		p += n;
-		if (n < 8) {
-			*pp = p;
-			*out = v;
-			return total;
-		}
-	}
+/* Longest line whose space mask is kept whole (in 64-byte words). */
+#define FAST_SIMPLE_MAX 4096
+
+/* Most words an enum field may have in the packed table. */
+#define FAST_ENUM_WORDS 4
+
+/* Inline even where the compiler would not: the per-field code. */
+#if defined(__GNUC__)
+#define FAST_INLINE inline __attribute__((always_inline))
+#else
+#define FAST_INLINE inline
 #endif
-	while (p < end && (unsigned)(*p - '0') < 10) {
-		if (++total > 19)
-			return 20;
-		v = v * 10 + (unsigned)(*p++ - '0');
-	}
-	*pp = p;
-	*out = v;
-	return total;
+
+/* Slot operations beyond the field types: skip the column, or decline. */
+enum { OP_IGNORE = 7, OP_SLOW = 8 };
+
+/* An enum field's words packed into little-endian 8-byte pairs, zero-padded;
+ * words longer than 16 bytes and all after them are left out. */
+struct fast_enum {
+	uint8_t n;
+	uint64_t w[FAST_ENUM_WORDS][2];
+};
+
+/* What parse_fast precomputes for one format. */
+struct fast_plan {
+	int valid;
+	uint16_t n;
+	uint64_t field[FORMAT_MAX / 8];	/* fmt->field, to check the cache */
+	uint8_t op[FORMAT_MAX];		/* FT_* of each slot, or OP_* */
+	uint64_t present[2];		/* every field the format carries */
+};
+
+static struct fast_enum fast_enums[FIELD_COUNT];
+static int fast_enums_ready;
+static struct fast_plan fast_plan_cache;
+
+/* Load 8 bytes at line[pos] (pos < len) as a little-endian word; bytes past
+ * the end of the line read as zero, and nothing outside the line is read. */
+static inline uint64_t
+load8(const char *line, size_t len, size_t pos)
+{
+	uint64_t x = 0;
+
+	if (pos + 8 <= len)
+		memcpy(&x, line + pos, 8);
+	else if (len >= 8) {
+		memcpy(&x, line + len - 8, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		x = __builtin_bswap64(x);
+#endif
+		return x >> (8 * (pos + 8 - len));
+	} else	/* a line shorter than 8: pos < len < 8 */
+		memcpy(&x, line + pos, (len - pos) & 7);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	return x;
 }
 
-/* Return the first byte at or after q that is not printable ASCII. */
-static inline const unsigned char *
-scan_symbol(const unsigned char *q, const unsigned char *end)
+/* Pack the enum words of the field table once, for word compares. */
+static void
+fast_enums_init(void)
 {
-#if defined(__SSE2__)
-	const __m128i low = _mm_set1_epi8(0x21);
-	const __m128i del = _mm_set1_epi8(0x7f);
+	int id;
 
-	while (end - q >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)q);
-		unsigned bad = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-		    _mm_cmplt_epi8(v, low), _mm_cmpeq_epi8(v, del)));
+	for (id = 0; id < FIELD_COUNT; id++) {
+		const char *const *w = field_table[id].words;
+		struct fast_enum *e = &fast_enums[id];
+		unsigned k;
 
-		if (bad)
-			return q + __builtin_ctz(bad);
-		q += 16;
+		if (field_table[id].type != FT_ENUM || w == NULL)
+			continue;
+		for (k = 0; w[k] != NULL && e->n < FAST_ENUM_WORDS; k++) {
+			size_t len = strlen(w[k]), j;
+			uint64_t x[2] = { 0, 0 };
+
+			if (len == 0 || len > 16)
+				break;	/* keep indexes: stop at the first odd one */
+			for (j = 0; j < len; j++)
+				x[j / 8] |= (uint64_t)(unsigned char)w[k][j] <<
+				    (8 * (j % 8));
+			e->w[e->n][0] = x[0];
+			e->w[e->n][1] = x[1];
+			e->n++;
+		}
 	}
+	fast_enums_ready = 1;
+}
+
+/* Word k of fmt->field with the bytes past the last slot cleared. */
+static inline uint64_t
+field_word(const struct format *fmt, unsigned k)
+{
+	uint64_t x;
+	unsigned left = fmt->n - 8 * k;
+
+	memcpy(&x, fmt->field + 8 * k, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
 #endif
-	while (q < end && *q > ' ' && *q < 0x7f)
-		q++;
-	return q;
+	return left >= 8 ? x : x & ((1ull << (8 * left)) - 1);
+}
+
+/* Return the plan of fmt, from the cache when it holds the same slots. */
+static const struct fast_plan *
+fast_plan_get(const struct format *fmt)
+{
+	struct fast_plan *p = &fast_plan_cache;
+	unsigned k, words = (fmt->n + 7u) / 8;
+	int i;
+
+	if (p->valid && p->n == fmt->n) {
+		for (k = 0; k < words; k++)
+			if (field_word(fmt, k) != p->field[k])
+				break;
+		if (k == words)
+			return p;
+	}
+	if (!fast_enums_ready)
+		fast_enums_init();
+	p->n = fmt->n;
+	for (k = 0; k < words; k++)
+		p->field[k] = field_word(fmt, k);
+	p->present[0] = p->present[1] = 0;
+	for (i = 0; i < fmt->n; i++) {
+		int id = fmt->field[i];
+
+		if (id == FIELD_IGNORE)
+			p->op[i] = OP_IGNORE;
+		else if (id >= FIELD_COUNT || field_table[id].type > FT_ENUM)
+			p->op[i] = OP_SLOW;
+		else {
+			p->op[i] = field_table[id].type;
+			p->present[id >> 6] |= (uint64_t)1 << (id & 63);
+		}
+	}
+	p->valid = 1;
+	return p;
+}
+
+/* Convert n (1..8) decimal digits in the low bytes of x; -1 if one is not a
+ * digit.  The bytes above the n are ignored. */
+static inline int
+digits8(uint64_t x, unsigned n, uint64_t *out)
+{
+	uint64_t d = x - 0x3030303030303030ull;
+
+	/* A byte is a digit when neither b - '0' nor b + 0x46 sets its top
+	 * bit; borrows and carries only move up from a byte that fails. */
+	if (((x + 0x4646464646464646ull) | d) & 0x8080808080808080ull &
+	    (~0ull >> (64 - 8 * n)))
+		return -1;
+	d <<= 64 - 8 * n;
+	d = (d * 10 + (d >> 8)) & 0x00ff00ff00ff00ffull;
+	d = (d * 100 + (d >> 16)) & 0x0000ffff0000ffffull;
+	d = (d * 10000 + (d >> 32)) & 0xffffffffull;
+	*out = d;
+	return 0;
+}
+
+/* Convert a decimal number of 17 to 20 bytes at line[s]; -1 if it is not
+ * all digits or does not fit 64 bits (as parse_u64 decides). */
+static int
+long_number(const char *line, size_t len, size_t s, unsigned n, uint64_t *out)
+{
+	uint64_t a, b, c;
+	unsigned h = n - 16;
+
+	if (n > 20 ||
+	    digits8(load8(line, len, s), h, &a) < 0 ||
+	    digits8(load8(line, len, s + h), 8, &b) < 0 ||
+	    digits8(load8(line, len, s + h + 8), 8, &c) < 0)
+		return -1;
+	b = b * 100000000u + c;
+	/* UINT64_MAX is 1844 6744073709551615 */
+	if (a > 1844 || (a == 1844 && b > 6744073709551615ull))
+		return -1;
+	*out = a * 10000000000000000ull + b;
+	return 0;
+}
+
+/* Convert the decimal number of n (1..20) bytes at line[s]; -1 if it is
+ * not all digits or does not fit 64 bits. */
+static FAST_INLINE int
+fast_number(const char *line, size_t len, size_t s, unsigned n, uint64_t *out)
+{
+	uint64_t a, b;
+	unsigned h;
+
+	if (n <= 8)
+		return digits8(load8(line, len, s), n, out);
+	if (n > 16)
+		return long_number(line, len, s, n, out);
+	h = n - 8;
+	if (digits8(load8(line, len, s), h, &a) < 0 ||
+	    digits8(load8(line, len, s + h), 8, &b) < 0)
+		return -1;
+	*out = a * 100000000u + b;
+	return 0;
+}
+
+/* Parse a strict dotted quad of exactly n bytes at p (1 to 3 digits per
+ * part, no leading zero, <= 255), as flow.c's parse_v4; -1 if bad. */
+static int
+dotted_quad(const unsigned char *p, size_t n, uint8_t out[4])
+{
+	size_t i = 0;
+	int part;
+
+	for (part = 0; part < 4; part++) {
+		unsigned v = 0;
+		size_t start = i;
+
+		while (i < n && (unsigned)(p[i] - '0') < 10 && i - start < 3)
+			v = v * 10 + (unsigned)(p[i++] - '0');
+		if (i == start || v > 255 || (i - start > 1 && p[start] == '0'))
+			return -1;
+		out[part] = (uint8_t)v;
+		if (part < 3) {
+			if (i >= n || p[i] != '.')
+				return -1;
+			i++;
+		}
+	}
+	return i == n ? 0 : -1;
+}
+
+/* Store IPv4 octets (o's low byte first) as ::ffff:a.b.c.d. */
+static inline void
+put_v4(struct flow_addr *a, uint32_t o)
+{
+	uint64_t lo = 0, hi = 0xffff0000u | ((uint64_t)o << 32);
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	hi = __builtin_bswap64(hi);
+#endif
+	memcpy(a->b, &lo, 8);
+	memcpy(a->b + 8, &hi, 8);
+}
+
+#if defined(__SSE2__)
+/* Value of the l (1..3) digits at b[st]: one SWAR step (x86 is little
+ * endian); the bytes after them are shifted out. */
+static inline uint32_t
+octet(const unsigned char *b, unsigned st, unsigned l)
+{
+	uint32_t x;
+
+	memcpy(&x, b + st, 4);
+	x = (x - 0x30303030u) << (32 - 8 * l);
+	x = (x * 10 + (x >> 8)) & 0x00ff00ffu;
+	return (x * 100 + (x >> 16)) & 0xffffu;
+}
+
+/* Parse the dotted quad of n bytes at line[s]: one 16-byte compare finds
+ * its dots, digits and zeros, the masks check its shape; -1 if it is not
+ * a strict dotted quad (what flow_addr_parse takes). */
+static inline int
+fast_v4(const char *line, size_t len, size_t s, unsigned n,
+    struct flow_addr *a)
+{
+	unsigned char b[20];
+	__m128i v;
+	unsigned all, dots, digits, zeros, d1, d2, d3, r1, r2;
+	uint32_t o0, o1, o2, o3;
+
+	if (n - 7 > 8)	/* not 7..15 bytes */
+		return -1;
+	if (s + 16 <= len)
+		v = _mm_loadu_si128((const __m128i *)(line + s));
+	else
+		v = _mm_set_epi64x((long long)(n > 8 ?
+		    load8(line, len, s + 8) : 0),
+		    (long long)load8(line, len, s));
+	all = (1u << n) - 1;
+	dots = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
+	    _mm_set1_epi8('.'))) & all;
+	digits = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+	    _mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+	    _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)))) & all;
+	zeros = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
+	    _mm_set1_epi8('0'))) & all;
+	/* only digits and dots; no empty part (a dot first, last or after
+	 * a dot), no part of four digits, no zero leading a part */
+	if ((dots | digits) != all || (dots & 1) || (dots >> (n - 1)) ||
+	    (dots & (dots >> 1)) ||
+	    (digits & (digits >> 1) & (digits >> 2) & (digits >> 3)) ||
+	    (zeros & ((dots << 1) | 1) & (digits >> 1)))
+		return -1;
+	/* exactly three dots */
+	r1 = dots & (dots - 1);
+	r2 = r1 & (r1 - 1);
+	if (dots == 0 || r1 == 0 || r2 == 0 || (r2 & (r2 - 1)) != 0)
+		return -1;
+	d1 = (unsigned)__builtin_ctz(dots);
+	d2 = (unsigned)__builtin_ctz(r1);
+	d3 = (unsigned)__builtin_ctz(r2);
+	_mm_storeu_si128((__m128i *)b, v);
+	memset(b + 16, 0, 4);
+	o0 = octet(b, 0, d1);
+	o1 = octet(b, d1 + 1, d2 - d1 - 1);
+	o2 = octet(b, d2 + 1, d3 - d2 - 1);
+	o3 = octet(b, d3 + 1, n - d3 - 1);
+	if ((o0 | o1 | o2 | o3) > 255)
+		return -1;
+	put_v4(a, o0 | o1 << 8 | o2 << 16 | o3 << 24);
+	return 0;
+}
+#else
+/* Parse a dotted quad of n bytes at line[s]; -1 if it is not strict. */
+static inline int
+fast_v4(const char *line, size_t len, size_t s, unsigned n,
+    struct flow_addr *a)
+{
+	uint8_t q[4];
+
+	(void)len;
+	if (n < 7 || n > 15 ||
+	    dotted_quad((const unsigned char *)line + s, n, q) < 0)
+		return -1;
+	put_v4(a, (uint32_t)q[0] | (uint32_t)q[1] << 8 |
+	    (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24);
+	return 0;
+}
+#endif
+
+/* Value of a hex digit, or -1. */
+static inline int
+hex_value(unsigned c)
+{
+	if (c - '0' < 10)
+		return (int)(c - '0');
+	c |= 0x20;
+	if (c - 'a' < 6)
+		return (int)(c - 'a' + 10);
+	return -1;
+}
+
+/* Parse an IPv6 address of n bytes at p in the RFC 4291 text forms: eight
+ * groups of 1-4 hex digits, one "::" standing for at least one zero group,
+ * a dotted-quad tail for the last two groups.  Accepts only what inet_pton
+ * accepts, with the same bytes; -1 for anything else (the exact path then
+ * decides). */
+static int
+fast_v6(const unsigned char *p, size_t n, struct flow_addr *a)
+{
+	unsigned g[8];
+	int ng = 0, gap = -1, i, k;
+	size_t j = 0;
+
+	if (n < 2 || n > 45)
+		return -1;
+	if (p[0] == ':') {
+		if (p[1] != ':')
+			return -1;
+		gap = 0;
+		j = 2;
+		if (j == n)
+			goto done;
+	}
+	for (;;) {
+		size_t start = j;
+		unsigned v = 0;
+		int h;
+
+		while (j < n && j - start < 5 && (h = hex_value(p[j])) >= 0) {
+			v = v << 4 | (unsigned)h;
+			j++;
+		}
+		if (j == start || j - start > 4)
+			return -1;
+		if (j < n && p[j] == '.') {
+			uint8_t q[4];
+
+			if (ng > 6 || dotted_quad(p + start, n - start, q) < 0)
+				return -1;
+			g[ng++] = (unsigned)q[0] << 8 | q[1];
+			g[ng++] = (unsigned)q[2] << 8 | q[3];
+			break;
+		}
+		if (ng == 8)
+			return -1;
+		g[ng++] = v;
+		if (j == n)
+			break;
+		if (p[j] != ':' || ++j == n)
+			return -1;	/* a stray byte, or a trailing ':' */
+		if (p[j] == ':') {
+			if (gap >= 0)
+				return -1;
+			gap = ng;
+			if (++j == n)
+				break;
+		}
+	}
+done:
+	if (gap < 0 ? ng != 8 : ng > 7)
+		return -1;
+	k = 0;
+	for (i = 0; i < 8; i++) {
+		unsigned x;
+
+		if (gap >= 0 && i >= gap && i < gap + 8 - ng)
+			x = 0;
+		else
+			x = g[k++];
+		a->b[2 * i] = (uint8_t)(x >> 8);
+		a->b[2 * i + 1] = (uint8_t)x;
+	}
+	return 0;
+}
+
+#if defined(__SSE2__)
+/* Mask of the spaces among the 16 bytes of v; bytes that are neither space
+ * nor printable ASCII (with v + 1 they are the ones below 0x21 as signed
+ * bytes) are or-ed into *bad. */
+static inline unsigned
+chunk_spaces(__m128i v, __m128i *bad)
+{
+	*bad = _mm_or_si128(*bad, _mm_cmplt_epi8(
+	    _mm_add_epi8(v, _mm_set1_epi8(1)), _mm_set1_epi8(0x21)));
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
+	    _mm_set1_epi8(' ')));
+}
+#endif
+
+/* Fill spw with the space mask of the line, one bit per byte, plus a bit
+ * at len (an end mark); returns the number of words, or -1 when a byte is
+ * neither a space nor printable ASCII.  len is at most FAST_SIMPLE_MAX. */
+static int
+space_mask(const char *line, size_t len, uint64_t *spw)
+{
+	size_t i = 0;
+	int w = 0;
+	uint64_t word;
+	unsigned c = 0;
+#if defined(__SSE2__)
+	__m128i bad = _mm_setzero_si128();
+
+	for (; i + 64 <= len; i += 64) {
+		const __m128i *q = (const __m128i *)(line + i);
+
+		spw[w++] = (uint64_t)chunk_spaces(_mm_loadu_si128(q), &bad) |
+		    (uint64_t)chunk_spaces(_mm_loadu_si128(q + 1), &bad) << 16 |
+		    (uint64_t)chunk_spaces(_mm_loadu_si128(q + 2), &bad) << 32 |
+		    (uint64_t)chunk_spaces(_mm_loadu_si128(q + 3), &bad) << 48;
+	}
+	word = 0;
+	for (; i + 16 <= len; i += 16, c += 16)
+		word |= (uint64_t)chunk_spaces(_mm_loadu_si128(
+		    (const __m128i *)(line + i)), &bad) << c;
+	if (i < len) {
+		unsigned r = (unsigned)(len - i), sp;
+
+		if (len >= 16) {
+			/* the 16 bytes ending at the end of the line; the
+			 * first 16 - r were checked already */
+			sp = chunk_spaces(_mm_loadu_si128((const __m128i *)
+			    (line + len - 16)), &bad) >> (16 - r);
+		} else {
+			char pad[16];
+
+			memset(pad, 'x', sizeof pad);
+			memcpy(pad, line, len);
+			sp = chunk_spaces(_mm_loadu_si128((const __m128i *)pad),
+			    &bad);
+		}
+		word |= (uint64_t)sp << c;
+	}
+	if (_mm_movemask_epi8(bad))
+		return -1;
+#else
+	(void)c;
+	for (w = 0; w <= (int)(len / 64); w++)
+		spw[w] = 0;
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)line[i];
+
+		if (ch == ' ')
+			spw[i / 64] |= (uint64_t)1 << (i % 64);
+		else if (ch < 0x21 || ch >= 0x7f)
+			return -1;
+	}
+	w = (int)(len / 64);
+	word = spw[w];
+#endif
+	spw[w++] = word | (uint64_t)1 << (len & 63);
+	return w;
+}
+
+/* Collect the token edges (start, end, start, end, ...) from the space
+ * mask space_mask made; returns their number, or -1 when more than max. */
+static int
+mask_edges(const uint64_t *spw, int nw, size_t len, uint32_t *edge, int max)
+{
+	uint64_t carry = 0;
+	int w, k = 0;
+
+	for (w = 0; w < nw; w++) {
+		uint64_t word = ~spw[w], edges;
+
+		if (w == nw - 1 && (len & 63) != 63)	/* nothing past len */
+			word &= ((uint64_t)2 << (len & 63)) - 1;
+		edges = word ^ (word << 1 | carry);
+		carry = word >> 63;
+		while (edges) {
+			edge[k++] = (uint32_t)(64 * w + __builtin_ctzll(edges));
+			edges &= edges - 1;
+		}
+		if (k > max)
+			return -1;
+	}
+	return k;
+}
+
+/* Find the token edges of a line longer than FAST_SIMPLE_MAX byte by byte
+ * (start, end, start, end, ...); returns their number, or -1 when the line
+ * holds a byte that is not printable ASCII or space, or more than max
+ * edges. */
+static int
+find_edges(const char *line, size_t len, uint32_t *edge, int max)
+{
+	uint64_t carry = 0;
+	size_t i;
+	int k = 0;
+
+	for (i = 0; i < len; i += 64) {
+		uint64_t sp = 0, word, edges;
+		unsigned c;
+
+		for (c = 0; c < 64; c++) {
+			unsigned char ch;
+
+			if (i + c >= len) {	/* past the end: spaces */
+				sp |= ~0ull << c;
+				break;
+			}
+			ch = (unsigned char)line[i + c];
+			if (ch == ' ')
+				sp |= (uint64_t)1 << c;
+			else if (ch < 0x21 || ch >= 0x7f)
+				return -1;
+		}
+		word = ~sp;
+		edges = word ^ (word << 1 | carry);
+		carry = word >> 63;
+		while (edges) {
+			edge[k++] = (uint32_t)(i + (unsigned)__builtin_ctzll(edges));
+			edges &= edges - 1;
+		}
+		if (k > max)
+			return -1;
+	}
+	if (carry)
+		edge[k++] = (uint32_t)len;
+	return k;
+}
+
+/* Convert field slot i, the l bytes at line[s], into out by the plan; 0, or
+ * -1 to leave the line to the exact path.  A "-" clears the field's bit in
+ * present; a time in milliseconds sets FLOW_MS_TIME in *flags. */
+static FAST_INLINE int
+convert_slot(const struct fast_plan *plan, const struct format *fmt, int i,
+    const char *line, size_t len, size_t s, unsigned l, struct flow *out,
+    uint64_t *present, uint32_t *flags)
+{
+	int id = fmt->field[i];
+	uint64_t u;
+
+	switch (plan->op[i]) {
+	case FT_PORT:
+		if (l > 5 || fast_number(line, len, s, l, &u) < 0)
+			break;
+		if (u > 65535)
+			return -1;
+		out->v[id].u = u;
+		return 0;
+	case FT_INT:
+		if (fast_number(line, len, s, l, &u) < 0)
+			break;
+		if (u < field_table[id].min || u > field_table[id].max)
+			return -1;
+		out->v[id].u = u;
+		return 0;
+	case FT_COUNTER:
+		if (fast_number(line, len, s, l, &u) < 0)
+			break;
+		out->v[id].u = u;
+		return 0;
+	case FT_TIME:
+		if (fast_number(line, len, s, l, &u) < 0)
+			break;
+		if (u > 0x7fffffffu) {
+			u /= 1000;
+			*flags |= FLOW_MS_TIME;
+		}
+		out->v[id].u = u;
+		return 0;
+	case FT_ADDR:
+		if (fast_v4(line, len, s, l, &out->v[id].a) == 0 ||
+		    fast_v6((const unsigned char *)line + s, l,
+		    &out->v[id].a) == 0)
+			return 0;
+		break;
+	case FT_ENUM: {
+		const struct fast_enum *en = &fast_enums[id];
+		uint64_t w0, w1 = 0;
+		unsigned k;
+
+		/* AWS's own spelling, compared as words; any other case
+		 * goes to the exact path. */
+		if (l > 16)
+			return -1;
+		w0 = load8(line, len, s);
+		if (l < 8)
+			w0 &= ~0ull >> (64 - 8 * l);
+		else if (l > 8)
+			w1 = load8(line, len, s + 8) &
+			    (~0ull >> (64 - 8 * (l - 8)));
+		for (k = 0; k < en->n; k++)
+			if (en->w[k][0] == w0 && en->w[k][1] == w1) {
+				out->v[id].u = k + 1;
+				return 0;
+			}
+		break;
+	}
+	case FT_SYMBOL:
+		if (l == 1 && line[s] == '-')
+			break;
+		out->v[id].s.p = line + s;
+		out->v[id].s.len = l;
+		return 0;
+	case OP_IGNORE:
+		return 0;
+	default:
+		return -1;
+	}
+	/* a value that does not convert is fine only as "-" */
+	if (l != 1 || line[s] != '-')
+		return -1;
+	present[id >> 6] &= ~((uint64_t)1 << (id & 63));
+	return 0;
 }
 
 /* Parse a well-formed line of fmt in one pass; -1 means "take the slow
- * path".  Each byte is read once: numbers are converted while they are
- * scanned, symbols are checked to be printable ASCII while their end is
- * found.  Anything unusual (tabs, non-ASCII, a bad value, a wrong count,
- * a 20-digit number, IPv6) is left to the general path, which is exact. */
+ * path".  See the notes above: the space mask first, then fields by type.
+ * Anything unusual (tabs, non-ASCII, a bad value, a wrong count, an enum
+ * word not in AWS's spelling, an IPv6 form fast_v6 does not take) is left
+ * to the general path, which is exact. */
 int
 parse_fast(const struct format *fmt, const char *line, size_t len,
     struct flow *out)
 {
-	const unsigned char *p = (const unsigned char *)line;
-	const unsigned char *end = p + len;
-	int i, n = fmt->n;
+	uint64_t spw[FAST_SIMPLE_MAX / 64 + 1];
+	const struct fast_plan *plan;
+	uint64_t present[2], m, dbl = 0, carry = 1;
+	uint32_t flags = 0;
+	size_t s = 0, e;
+	int i, n = fmt->n, w, nw = 0;
 
-	out->present[0] = out->present[1] = 0;
-	out->flags = 0;
-	out->fmt = fmt;
-	while (p < end && *p == ' ')
-		p++;
-	for (i = 0; i < n; i++) {
-		const unsigned char *q = p;
-		int id = fmt->field[i];
-		union flow_val *v;
-		uint64_t u;
-		int n_digits;
-
-		if (p >= end)
+	if (n == 0 || len == 0 || len > UINT32_MAX)
+		return -1;
+	plan = fast_plan_get(fmt);
+	present[0] = plan->present[0];
+	present[1] = plan->present[1];
+	if (len <= FAST_SIMPLE_MAX) {
+		nw = space_mask(line, len, spw);
+		if (nw < 0)
 			return -1;
-		if (*p == '-' && (p + 1 == end || p[1] == ' ')) {
-			p++;
-			goto next;
+		/* a space next to a space (or to the line's ends) */
+		for (w = 0; w < nw; w++) {
+			dbl |= spw[w] & (spw[w] << 1 | carry);
+			carry = spw[w] >> 63;
 		}
-		v = &out->v[id == FIELD_IGNORE ? 0 : id];
-		switch (fmt->type[i]) {
-		case FT_PORT:
-		case FT_INT:
-		case FT_COUNTER:
-		case FT_TIME:
-			n_digits = scan_number(&q, end, &u);
-			if (n_digits == 0 || n_digits > 19 || (q < end && *q != ' '))
-				return -1;
-			if (fmt->type[i] == FT_PORT) {
-				if (u > 65535)
-					return -1;
-			} else if (fmt->type[i] == FT_INT) {
-				if (u < field_table[id].min || u > field_table[id].max)
-					return -1;
-			} else if (fmt->type[i] == FT_TIME && u > 0x7fffffffu) {
-				u /= 1000;
-				out->flags |= FLOW_MS_TIME;
-			}
-			v->u = u;
-			break;
-		case FT_ADDR: {
-			unsigned part, oct;
-
-			memset(v->a.b, 0, 10);
-			v->a.b[10] = v->a.b[11] = 0xff;
-			for (part = 0; part < 4; part++) {
-				unsigned c;
-
-				/* one to three digits, no leading zero, <= 255 */
-				if (q >= end || (oct = (unsigned)(*q - '0')) > 9)
-					break;
-				q++;
-				if (q < end && (c = (unsigned)(*q - '0')) <= 9) {
-					if (oct == 0)
-						break;
-					oct = oct * 10 + c;
-					q++;
-					if (q < end &&
-					    (c = (unsigned)(*q - '0')) <= 9) {
-						oct = oct * 10 + c;
-						q++;
-						if (oct > 255)
-							break;
-					}
-				}
-				v->a.b[12 + part] = (uint8_t)oct;
-				if (part < 3) {
-					if (q >= end || *q != '.')
-						break;
-					q++;
-				}
-			}
-			if (part == 4 && (q == end || *q == ' '))
-				break;
-			/* Not a plain dotted quad: IPv6, or bad. */
-			q = scan_symbol(p, end);
-			if ((q < end && *q != ' ') ||
-			    flow_addr_parse((const char *)p, (size_t)(q - p),
-			    &v->a) < 0)
-				return -1;
-			break;
-		}
-		case FT_ENUM: {
-			const char *const *w = field_table[id].words;
-			size_t tl;
-			unsigned k;
-
-			q = scan_symbol(q, end);
-			tl = (size_t)(q - p);
-			/* AWS's own spelling, compared in place; any other
-			 * case goes to the exact path. */
-			for (k = 0; w[k] != NULL; k++)
-				if (w[k][0] == (char)p[0] &&
-				    strncmp(w[k], (const char *)p, tl) == 0 &&
-				    w[k][tl] == '\0')
-					break;
-			if (w[k] == NULL)
-				return -1;
-			v->u = k + 1;
-			break;
-		}
-		default:	/* FT_SYMBOL, and ignored columns */
-			q = scan_symbol(q, end);
-			if (q < end && *q != ' ')
-				return -1;
-			v->s.p = (const char *)p;
-			v->s.len = (uint32_t)(q - p);
-			break;
-		}
-		if (id != FIELD_IGNORE)
-			out->present[id >> 6] |= (uint64_t)1 << (id & 63);
-		p = q;
-next:
-		while (p < end && *p == ' ')
-			p++;
 	}
-	return p == end ? 0 : -1;
+	if (nw == 0 || dbl != 0) {
+		uint32_t edge[FAST_EDGES];
+
+		if ((nw > 0 ? mask_edges(spw, nw, len, edge, 2 * n) :
+		    find_edges(line, len, edge, 2 * n)) != 2 * n)
+			return -1;
+		for (i = 0; i < n; i++)
+			if (convert_slot(plan, fmt, i, line, len, edge[2 * i],
+			    edge[2 * i + 1] - edge[2 * i], out, present,
+			    &flags) < 0)
+				return -1;
+	} else {
+		/* one space between fields: field i ends at space i */
+		w = 0;
+		m = spw[0];
+		for (i = 0; i < n; i++) {
+			while (m == 0) {
+				if (++w == nw)
+					return -1;	/* too few fields */
+				m = spw[w];
+			}
+			e = 64 * (size_t)w + (unsigned)__builtin_ctzll(m);
+			m &= m - 1;
+			if (convert_slot(plan, fmt, i, line, len, s,
+			    (unsigned)(e - s), out, present, &flags) < 0)
+				return -1;
+			s = e + 1;
+		}
+		if (m != 0)
+			return -1;	/* too many fields */
+		while (++w < nw)
+			if (spw[w] != 0)
+				return -1;
+	}
+	out->present[0] = present[0];
+	out->present[1] = present[1];
+	out->flags = flags;
+	out->fmt = fmt;
+	return 0;
 }
 
 /* Parse a line in format fmt (NULL: choose by field count). */
