@@ -731,7 +731,8 @@ test_fast_formats(void **state)
 	assert_int_equal(f.v[F_VERSION].u, 2);
 	assert_int_equal(f.v[F_PACKETS].u, 7);
 	assert_false(flow_has(&f, F_ACTION));
-	same_parse_fenced(&a, "2 \xd0\xb1 10.0.0.1 x 7", 20);
+	same_parse_fenced(&a, "2 \xd0\xb1 10.0.0.1 x 7",
+	    strlen("2 \xd0\xb1 10.0.0.1 x 7"));
 	/* two formats of the same size, then one struct rewritten */
 	assert_int_equal(format_from_spec("bytes packets", &a, e, sizeof e), 1);
 	assert_int_equal(format_from_spec("packets bytes", &b, e, sizeof e), 1);
