@@ -385,12 +385,6 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
  * sure of returns -1 and the exact path (parse_line) decides.
  */
 
-/* An edge list for a line with more tokens than any format has is cut here. */
-#define FAST_EDGES (2 * FORMAT_MAX + 66)
-
-/* Longest line whose space mask is kept whole (in 64-byte words). */
-#define FAST_SIMPLE_MAX 4096
-
 /* Most words an enum field may have in the packed table. */
 #define FAST_ENUM_WORDS 4
 
@@ -401,9 +395,6 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
 #define FAST_INLINE inline
 #endif
 
-/* Slot operations beyond the field types: skip the column, or decline. */
-enum { OP_IGNORE = 7, OP_SLOW = 8 };
-
 /* An enum field's words packed into little-endian 8-byte pairs, zero-padded;
  * words longer than 16 bytes and all after them are left out. */
 struct fast_enum {
@@ -411,12 +402,25 @@ struct fast_enum {
 	uint64_t w[FAST_ENUM_WORDS][2];
 };
 
-/* What parse_fast precomputes for one format. */
+/* One field of a format as the per-type loops of parse_fast see it. */
+struct fast_slot {
+	uint8_t slot;		/* its place on the line */
+	uint8_t id;		/* its field id */
+	uint8_t maxlen;		/* numbers: most bytes */
+	uint8_t time;		/* numbers: an FT_TIME (milliseconds rule) */
+	uint16_t off;		/* offset of its value in struct flow */
+	uint64_t lo, hi;	/* numbers: the range */
+};
+
+/* What parse_fast precomputes for one format: its fields grouped by type
+ * (numbers, addresses, enums, symbols; ignored columns are left out). */
 struct fast_plan {
 	int valid;
+	int slow;			/* a slot the fast path cannot take */
 	uint16_t n;
+	uint16_t nnum, naddr, nenum, nsym;
 	uint64_t field[FORMAT_MAX / 8];	/* fmt->field, to check the cache */
-	uint8_t op[FORMAT_MAX];		/* FT_* of each slot, or OP_* */
+	struct fast_slot e[FORMAT_MAX];
 	uint64_t present[2];		/* every field the format carries */
 };
 
@@ -424,23 +428,38 @@ static struct fast_enum fast_enums[FIELD_COUNT];
 static int fast_enums_ready;
 static struct fast_plan fast_plan_cache;
 
-/* Load 8 bytes at line[pos] (pos < len) as a little-endian word; bytes past
- * the end of the line read as zero, and nothing outside the line is read. */
-static inline uint64_t
-load8(const char *line, size_t len, size_t pos)
+/* Load the 8 bytes at line[pos] (pos < len, pos + 8 > len) as a
+ * little-endian word, the bytes past the end of the line as zero: the 8
+ * bytes ending at the line's end, shifted, or a copy for a short line. */
+static uint64_t
+load8_tail(const char *line, size_t len, size_t pos)
 {
 	uint64_t x = 0;
 
-	if (pos + 8 <= len)
-		memcpy(&x, line + pos, 8);
-	else if (len >= 8) {
+	if (len >= 8) {
 		memcpy(&x, line + len - 8, 8);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 		x = __builtin_bswap64(x);
 #endif
 		return x >> (8 * (pos + 8 - len));
-	} else	/* a line shorter than 8: pos < len < 8 */
-		memcpy(&x, line + pos, (len - pos) & 7);
+	}
+	memcpy(&x, line + pos, (len - pos) & 7);	/* pos < len < 8 */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	return x;
+}
+
+/* Load 8 bytes at line[pos] (pos < len) as a little-endian word; bytes past
+ * the end of the line read as zero, and nothing outside the line is read. */
+static FAST_INLINE uint64_t
+load8(const char *line, size_t len, size_t pos)
+{
+	uint64_t x;
+
+	if (pos + 8 > len)
+		return load8_tail(line, len, pos);
+	memcpy(&x, line + pos, 8);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	x = __builtin_bswap64(x);
 #endif
@@ -495,9 +514,14 @@ field_word(const struct format *fmt, unsigned k)
 static const struct fast_plan *
 fast_plan_get(const struct format *fmt)
 {
+	static const uint8_t group[FT_ENUM + 1] = {
+		[FT_INT] = 0, [FT_PORT] = 0, [FT_COUNTER] = 0, [FT_TIME] = 0,
+		[FT_ADDR] = 1, [FT_ENUM] = 2, [FT_SYMBOL] = 3
+	};
 	struct fast_plan *p = &fast_plan_cache;
+	uint16_t *count[4];
 	unsigned k, words = (fmt->n + 7u) / 8;
-	int i;
+	int i, g;
 
 	if (p->valid && p->n == fmt->n) {
 		for (k = 0; k < words; k++)
@@ -508,20 +532,42 @@ fast_plan_get(const struct format *fmt)
 	}
 	if (!fast_enums_ready)
 		fast_enums_init();
+	count[0] = &p->nnum;
+	count[1] = &p->naddr;
+	count[2] = &p->nenum;
+	count[3] = &p->nsym;
 	p->n = fmt->n;
 	for (k = 0; k < words; k++)
 		p->field[k] = field_word(fmt, k);
 	p->present[0] = p->present[1] = 0;
-	for (i = 0; i < fmt->n; i++) {
-		int id = fmt->field[i];
+	p->slow = 0;
+	p->nnum = p->naddr = p->nenum = p->nsym = 0;
+	for (g = 0; g < 4; g++) {
+		for (i = 0; i < fmt->n; i++) {
+			int id = fmt->field[i], t;
+			struct fast_slot *e;
 
-		if (id == FIELD_IGNORE)
-			p->op[i] = OP_IGNORE;
-		else if (id >= FIELD_COUNT || field_table[id].type > FT_ENUM)
-			p->op[i] = OP_SLOW;
-		else {
-			p->op[i] = field_table[id].type;
+			if (id == FIELD_IGNORE)
+				continue;
+			if (id >= FIELD_COUNT) {
+				p->slow = 1;
+				continue;
+			}
+			t = field_table[id].type;
+			if (group[t] != g)
+				continue;
+			e = &p->e[p->nnum + p->naddr + p->nenum + p->nsym];
+			e->slot = (uint8_t)i;
+			e->id = (uint8_t)id;
+			e->off = (uint16_t)(offsetof(struct flow, v) +
+			    (size_t)id * sizeof(union flow_val));
+			e->maxlen = t == FT_PORT ? 5 : 20;
+			e->time = t == FT_TIME;
+			e->lo = t == FT_INT ? field_table[id].min : 0;
+			e->hi = t == FT_PORT ? 65535 : t == FT_INT ?
+			    field_table[id].max : UINT64_MAX;
 			p->present[id >> 6] |= (uint64_t)1 << (id & 63);
+			*count[g] += 1;
 		}
 	}
 	p->valid = 1;
@@ -533,14 +579,17 @@ fast_plan_get(const struct format *fmt)
 static inline int
 digits8(uint64_t x, unsigned n, uint64_t *out)
 {
+	unsigned sh = 64 - 8 * n;
 	uint64_t d = x - 0x3030303030303030ull;
 
 	/* A byte is a digit when neither b - '0' nor b + 0x46 sets its top
-	 * bit; borrows and carries only move up from a byte that fails. */
-	if (((x + 0x4646464646464646ull) | d) & 0x8080808080808080ull &
-	    (~0ull >> (64 - 8 * n)))
+	 * bit; borrows and carries only move up from a byte that fails.  The
+	 * shift drops the bytes past the n, then puts the digits at the top
+	 * so that the leading bytes are zeros. */
+	if (((((x + 0x4646464646464646ull) | d) & 0x8080808080808080ull)
+	    << sh) != 0)
 		return -1;
-	d <<= 64 - 8 * n;
+	d <<= sh;
 	d = (d * 10 + (d >> 8)) & 0x00ff00ff00ff00ffull;
 	d = (d * 100 + (d >> 16)) & 0x0000ffff0000ffffull;
 	d = (d * 10000 + (d >> 32)) & 0xffffffffull;
@@ -629,7 +678,7 @@ put_v4(struct flow_addr *a, uint32_t o)
 }
 
 #if defined(__SSE2__)
-/* Value of the l (1..3) digits at b[st]: one SWAR step (x86 is little
+/* Value of the l (1..4) digits at b[st]: one SWAR step (x86 is little
  * endian); the bytes after them are shifted out. */
 static inline uint32_t
 octet(const unsigned char *b, unsigned st, unsigned l)
@@ -642,10 +691,10 @@ octet(const unsigned char *b, unsigned st, unsigned l)
 	return (x * 100 + (x >> 16)) & 0xffffu;
 }
 
-/* Parse the dotted quad of n bytes at line[s]: one 16-byte compare finds
- * its dots, digits and zeros, the masks check its shape; -1 if it is not
- * a strict dotted quad (what flow_addr_parse takes). */
-static inline int
+/* Parse the dotted quad of n bytes at line[s]: one 16-byte compare each
+ * finds its dots, digits and zeros, and the dots give the parts; -1 if it
+ * is not a strict dotted quad (what flow_addr_parse takes). */
+static FAST_INLINE int
 fast_v4(const char *line, size_t len, size_t s, unsigned n,
     struct flow_addr *a)
 {
@@ -664,27 +713,27 @@ fast_v4(const char *line, size_t len, size_t s, unsigned n,
 		    (long long)load8(line, len, s));
 	all = (1u << n) - 1;
 	dots = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
-	    _mm_set1_epi8('.'))) & all;
-	digits = (unsigned)_mm_movemask_epi8(_mm_and_si128(
-	    _mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
-	    _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)))) & all;
+	    _mm_set1_epi8('.')));
+	/* '0'..'9' + 0x50 are the ten smallest signed bytes */
+	digits = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(
+	    _mm_add_epi8(v, _mm_set1_epi8(0x50)), _mm_set1_epi8(-118)));
 	zeros = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
-	    _mm_set1_epi8('0'))) & all;
-	/* only digits and dots; no empty part (a dot first, last or after
-	 * a dot), no part of four digits, no zero leading a part */
-	if ((dots | digits) != all || (dots & 1) || (dots >> (n - 1)) ||
-	    (dots & (dots >> 1)) ||
-	    (digits & (digits >> 1) & (digits >> 2) & (digits >> 3)) ||
-	    (zeros & ((dots << 1) | 1) & (digits >> 1)))
+	    _mm_set1_epi8('0')));
+	dots &= all;
+	digits &= all;
+	if ((dots | digits) != all)
 		return -1;
-	/* exactly three dots */
+	/* the first three dots (bit 15, past any line of 15, if fewer) */
 	r1 = dots & (dots - 1);
 	r2 = r1 & (r1 - 1);
-	if (dots == 0 || r1 == 0 || r2 == 0 || (r2 & (r2 - 1)) != 0)
+	d1 = (unsigned)__builtin_ctz(dots | 0x8000);
+	d2 = (unsigned)__builtin_ctz(r1 | 0x8000);
+	d3 = (unsigned)__builtin_ctz(r2 | 0x8000);
+	/* parts of 1 to 4 digits (four are caught as > 255 or by their
+	 * leading zero), no fourth dot, no zero leading a longer part */
+	if ((((d1 - 1) | (d2 - d1 - 2) | (d3 - d2 - 2) | (n - d3 - 2)) & ~3u) ||
+	    (r2 & (r2 - 1)) || (zeros & ((dots << 1) | 1) & (digits >> 1)))
 		return -1;
-	d1 = (unsigned)__builtin_ctz(dots);
-	d2 = (unsigned)__builtin_ctz(r1);
-	d3 = (unsigned)__builtin_ctz(r2);
 	_mm_storeu_si128((__m128i *)b, v);
 	memset(b + 16, 0, 4);
 	o0 = octet(b, 0, d1);
@@ -801,199 +850,181 @@ done:
 }
 
 #if defined(__SSE2__)
+/* Bad bytes seen so far: a vector whose top bits mark them. */
+typedef __m128i fast_bad;
+#define FAST_BAD_NONE _mm_setzero_si128()
+#define FAST_BAD_ANY(b) (_mm_movemask_epi8(b) != 0)
+
 /* Mask of the spaces among the 16 bytes of v; bytes that are neither space
  * nor printable ASCII (with v + 1 they are the ones below 0x21 as signed
  * bytes) are or-ed into *bad. */
-static inline unsigned
-chunk_spaces(__m128i v, __m128i *bad)
+static FAST_INLINE unsigned
+chunk_spaces(__m128i v, fast_bad *bad)
 {
 	*bad = _mm_or_si128(*bad, _mm_cmplt_epi8(
 	    _mm_add_epi8(v, _mm_set1_epi8(1)), _mm_set1_epi8(0x21)));
 	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
 	    _mm_set1_epi8(' ')));
 }
-#endif
 
-/* Fill spw with the space mask of the line, one bit per byte, plus a bit
- * at len (an end mark); returns the number of words, or -1 when a byte is
- * neither a space nor printable ASCII.  len is at most FAST_SIMPLE_MAX. */
-static int
-space_mask(const char *line, size_t len, uint64_t *spw)
+/* Mask of the spaces among the 64 bytes at line[i], i + 64 <= len. */
+static FAST_INLINE uint64_t
+block_spaces(const char *line, size_t i, fast_bad *bad)
 {
-	size_t i = 0;
-	int w = 0;
-	uint64_t word;
-	unsigned c = 0;
-#if defined(__SSE2__)
-	__m128i bad = _mm_setzero_si128();
+	const __m128i *q = (const __m128i *)(line + i);
 
-	for (; i + 64 <= len; i += 64) {
-		const __m128i *q = (const __m128i *)(line + i);
+	return (uint64_t)chunk_spaces(_mm_loadu_si128(q), bad) |
+	    (uint64_t)chunk_spaces(_mm_loadu_si128(q + 1), bad) << 16 |
+	    (uint64_t)chunk_spaces(_mm_loadu_si128(q + 2), bad) << 32 |
+	    (uint64_t)chunk_spaces(_mm_loadu_si128(q + 3), bad) << 48;
+}
 
-		spw[w++] = (uint64_t)chunk_spaces(_mm_loadu_si128(q), &bad) |
-		    (uint64_t)chunk_spaces(_mm_loadu_si128(q + 1), &bad) << 16 |
-		    (uint64_t)chunk_spaces(_mm_loadu_si128(q + 2), &bad) << 32 |
-		    (uint64_t)chunk_spaces(_mm_loadu_si128(q + 3), &bad) << 48;
-	}
-	word = 0;
-	for (; i + 16 <= len; i += 16, c += 16)
-		word |= (uint64_t)chunk_spaces(_mm_loadu_si128(
-		    (const __m128i *)(line + i)), &bad) << c;
-	if (i < len) {
-		unsigned r = (unsigned)(len - i), sp;
+/* Mask of the spaces among the last len - i (1..63) bytes of the line:
+ * the 64 bytes ending at the line's end, shifted (their first bytes were
+ * looked at already), or a padded copy of a line shorter than 64. */
+static FAST_INLINE uint64_t
+tail_spaces(const char *line, size_t len, size_t i, fast_bad *bad)
+{
+	char pad[64];
 
-		if (len >= 16) {
-			/* the 16 bytes ending at the end of the line; the
-			 * first 16 - r were checked already */
-			sp = chunk_spaces(_mm_loadu_si128((const __m128i *)
-			    (line + len - 16)), &bad) >> (16 - r);
-		} else {
-			char pad[16];
-
-			memset(pad, 'x', sizeof pad);
-			memcpy(pad, line, len);
-			sp = chunk_spaces(_mm_loadu_si128((const __m128i *)pad),
-			    &bad);
-		}
-		word |= (uint64_t)sp << c;
-	}
-	if (_mm_movemask_epi8(bad))
-		return -1;
+	if (len >= 64)
+		return block_spaces(line, len - 64, bad) >> (64 - (len - i));
+	memset(pad, 'x', sizeof pad);
+	memcpy(pad, line, len);
+	return block_spaces(pad, 0, bad);
+}
 #else
-	(void)c;
-	for (w = 0; w <= (int)(len / 64); w++)
-		spw[w] = 0;
-	for (i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)line[i];
+/* Bad bytes seen so far: a flag. */
+typedef unsigned fast_bad;
+#define FAST_BAD_NONE 0
+#define FAST_BAD_ANY(b) ((b) != 0)
+
+/* Mask of the spaces among the bytes [i, min(i + 64, len)); a byte that is
+ * neither space nor printable ASCII sets *bad. */
+static uint64_t
+tail_spaces(const char *line, size_t len, size_t i, fast_bad *bad)
+{
+	uint64_t sp = 0;
+	unsigned c;
+
+	for (c = 0; c < 64 && i + c < len; c++) {
+		unsigned char ch = (unsigned char)line[i + c];
 
 		if (ch == ' ')
-			spw[i / 64] |= (uint64_t)1 << (i % 64);
+			sp |= (uint64_t)1 << c;
 		else if (ch < 0x21 || ch >= 0x7f)
-			return -1;
+			*bad = 1;
 	}
-	w = (int)(len / 64);
-	word = spw[w];
+	return sp;
+}
+
+/* Mask of the spaces among the 64 bytes at line[i], i + 64 <= len. */
+static FAST_INLINE uint64_t
+block_spaces(const char *line, size_t i, fast_bad *bad)
+{
+	return tail_spaces(line, i + 64, i, bad);
+}
 #endif
-	spw[w++] = word | (uint64_t)1 << (len & 63);
-	return w;
-}
 
-/* Collect the token edges (start, end, start, end, ...) from the space
- * mask space_mask made; returns their number, or -1 when more than max. */
+/* Find the token edges of a line: starts[k] and ends[k] of token k; returns
+ * the number of tokens, or -1 when there are more than max or a byte is
+ * neither space nor printable ASCII. */
 static int
-mask_edges(const uint64_t *spw, int nw, size_t len, uint32_t *edge, int max)
+line_tokens(const char *line, size_t len, uint32_t *starts, uint32_t *ends,
+    int max)
 {
-	uint64_t carry = 0;
-	int w, k = 0;
-
-	for (w = 0; w < nw; w++) {
-		uint64_t word = ~spw[w], edges;
-
-		if (w == nw - 1 && (len & 63) != 63)	/* nothing past len */
-			word &= ((uint64_t)2 << (len & 63)) - 1;
-		edges = word ^ (word << 1 | carry);
-		carry = word >> 63;
-		while (edges) {
-			edge[k++] = (uint32_t)(64 * w + __builtin_ctzll(edges));
-			edges &= edges - 1;
-		}
-		if (k > max)
-			return -1;
-	}
-	return k;
-}
-
-/* Find the token edges of a line longer than FAST_SIMPLE_MAX byte by byte
- * (start, end, start, end, ...); returns their number, or -1 when the line
- * holds a byte that is not printable ASCII or space, or more than max
- * edges. */
-static int
-find_edges(const char *line, size_t len, uint32_t *edge, int max)
-{
+	fast_bad bad = FAST_BAD_NONE;
 	uint64_t carry = 0;
 	size_t i;
 	int k = 0;
 
 	for (i = 0; i < len; i += 64) {
-		uint64_t sp = 0, word, edges;
-		unsigned c;
+		uint64_t word, edges;
 
-		for (c = 0; c < 64; c++) {
-			unsigned char ch;
-
-			if (i + c >= len) {	/* past the end: spaces */
-				sp |= ~0ull << c;
-				break;
-			}
-			ch = (unsigned char)line[i + c];
-			if (ch == ' ')
-				sp |= (uint64_t)1 << c;
-			else if (ch < 0x21 || ch >= 0x7f)
-				return -1;
-		}
-		word = ~sp;
+		if (i + 64 <= len)
+			word = ~block_spaces(line, i, &bad);
+		else	/* past the end: spaces */
+			word = ~tail_spaces(line, len, i, &bad) &
+			    ((1ull << (len - i)) - 1);
 		edges = word ^ (word << 1 | carry);
 		carry = word >> 63;
 		while (edges) {
-			edge[k++] = (uint32_t)(i + (unsigned)__builtin_ctzll(edges));
+			uint32_t pos = (uint32_t)(i + (unsigned)__builtin_ctzll(edges));
+
+			if (k & 1)
+				ends[k >> 1] = pos;
+			else
+				starts[k >> 1] = pos;
+			k++;
 			edges &= edges - 1;
 		}
-		if (k > max)
+		if (k > 2 * max)
 			return -1;
 	}
 	if (carry)
-		edge[k++] = (uint32_t)len;
-	return k;
+		ends[k++ >> 1] = (uint32_t)len;
+	if (FAST_BAD_ANY(bad))
+		return -1;
+	return k / 2;
 }
 
-/* Convert field slot i, the l bytes at line[s], into out by the plan; 0, or
- * -1 to leave the line to the exact path.  A "-" clears the field's bit in
- * present; a time in milliseconds sets FLOW_MS_TIME in *flags. */
+/* A field whose value did not convert: fine only as "-", which clears its
+ * bit in present; 0, or -1. */
 static FAST_INLINE int
-convert_slot(const struct fast_plan *plan, const struct format *fmt, int i,
-    const char *line, size_t len, size_t s, unsigned l, struct flow *out,
-    uint64_t *present, uint32_t *flags)
+absent(const char *line, size_t s, unsigned l, unsigned id, uint64_t *present)
 {
-	int id = fmt->field[i];
-	uint64_t u;
+	if (l != 1 || line[s] != '-')
+		return -1;
+	present[id >> 6] &= ~((uint64_t)1 << (id & 63));
+	return 0;
+}
 
-	switch (plan->op[i]) {
-	case FT_PORT:
-		if (l > 5 || fast_number(line, len, s, l, &u) < 0)
-			break;
-		if (u > 65535)
-			return -1;
-		out->v[id].u = u;
-		return 0;
-	case FT_INT:
-		if (fast_number(line, len, s, l, &u) < 0)
-			break;
-		if (u < field_table[id].min || u > field_table[id].max)
-			return -1;
-		out->v[id].u = u;
-		return 0;
-	case FT_COUNTER:
-		if (fast_number(line, len, s, l, &u) < 0)
-			break;
-		out->v[id].u = u;
-		return 0;
-	case FT_TIME:
-		if (fast_number(line, len, s, l, &u) < 0)
-			break;
-		if (u > 0x7fffffffu) {
-			u /= 1000;
-			*flags |= FLOW_MS_TIME;
+/* Convert every field of the line, field i being [starts[i], ends[i]),
+ * one loop per type; 0, or -1 to leave the line to the exact path. */
+static int
+convert_fields(const struct fast_plan *plan, const struct format *fmt,
+    const char *line, size_t len, const uint32_t *starts,
+    const uint32_t *ends, struct flow *out)
+{
+	const struct fast_slot *q = plan->e, *qe;
+	uint64_t present[2];
+	uint32_t flags = 0;
+
+	present[0] = plan->present[0];
+	present[1] = plan->present[1];
+	for (qe = q + plan->nnum; q < qe; q++) {
+		size_t s = starts[q->slot];
+		unsigned l = ends[q->slot] - (uint32_t)s;
+		uint64_t u;
+
+		if (l > q->maxlen || fast_number(line, len, s, l, &u) < 0) {
+			if (absent(line, s, l, q->id, present) < 0)
+				return -1;
+			continue;
 		}
-		out->v[id].u = u;
-		return 0;
-	case FT_ADDR:
-		if (fast_v4(line, len, s, l, &out->v[id].a) == 0 ||
-		    fast_v6((const unsigned char *)line + s, l,
-		    &out->v[id].a) == 0)
-			return 0;
-		break;
-	case FT_ENUM: {
-		const struct fast_enum *en = &fast_enums[id];
+		if (u < q->lo || u > q->hi)
+			return -1;
+		if (q->time && u > 0x7fffffffu) {
+			u /= 1000;
+			flags |= FLOW_MS_TIME;
+		}
+		((union flow_val *)(void *)((char *)out + q->off))->u = u;
+	}
+	for (qe = q + plan->naddr; q < qe; q++) {
+		size_t s = starts[q->slot];
+		unsigned l = ends[q->slot] - (uint32_t)s;
+		struct flow_addr *a = &((union flow_val *)(void *)
+		    ((char *)out + q->off))->a;
+
+		if (fast_v4(line, len, s, l, a) < 0 &&
+		    fast_v6((const unsigned char *)line + s, l, a) < 0 &&
+		    absent(line, s, l, q->id, present) < 0)
+			return -1;
+	}
+	for (qe = q + plan->nenum; q < qe; q++) {
+		size_t s = starts[q->slot];
+		unsigned l = ends[q->slot] - (uint32_t)s;
+		const struct fast_enum *en = &fast_enums[q->id];
 		uint64_t w0, w1 = 0;
 		unsigned k;
 
@@ -1008,32 +1039,34 @@ convert_slot(const struct fast_plan *plan, const struct format *fmt, int i,
 			w1 = load8(line, len, s + 8) &
 			    (~0ull >> (64 - 8 * (l - 8)));
 		for (k = 0; k < en->n; k++)
-			if (en->w[k][0] == w0 && en->w[k][1] == w1) {
-				out->v[id].u = k + 1;
-				return 0;
-			}
-		break;
+			if (en->w[k][0] == w0 && en->w[k][1] == w1)
+				break;
+		if (k < en->n)
+			((union flow_val *)(void *)((char *)out + q->off))->u =
+			    k + 1;
+		else if (absent(line, s, l, q->id, present) < 0)
+			return -1;
 	}
-	case FT_SYMBOL:
+	for (qe = q + plan->nsym; q < qe; q++) {
+		size_t s = starts[q->slot];
+		unsigned l = ends[q->slot] - (uint32_t)s;
+		union flow_val *v = (union flow_val *)(void *)((char *)out +
+		    q->off);
+
 		if (l == 1 && line[s] == '-')
-			break;
-		out->v[id].s.p = line + s;
-		out->v[id].s.len = l;
-		return 0;
-	case OP_IGNORE:
-		return 0;
-	default:
-		return -1;
+			present[q->id >> 6] &= ~((uint64_t)1 << (q->id & 63));
+		v->s.p = line + s;
+		v->s.len = l;
 	}
-	/* a value that does not convert is fine only as "-" */
-	if (l != 1 || line[s] != '-')
-		return -1;
-	present[id >> 6] &= ~((uint64_t)1 << (id & 63));
+	out->present[0] = present[0];
+	out->present[1] = present[1];
+	out->flags = flags;
+	out->fmt = fmt;
 	return 0;
 }
 
 /* Parse a well-formed line of fmt in one pass; -1 means "take the slow
- * path".  See the notes above: the space mask first, then fields by type.
+ * path".  See the notes above: the spaces first, then fields by type.
  * Anything unusual (tabs, non-ASCII, a bad value, a wrong count, an enum
  * word not in AWS's spelling, an IPv6 form fast_v6 does not take) is left
  * to the general path, which is exact. */
@@ -1041,67 +1074,51 @@ int
 parse_fast(const struct format *fmt, const char *line, size_t len,
     struct flow *out)
 {
-	uint64_t spw[FAST_SIMPLE_MAX / 64 + 1];
+	uint32_t starts[FORMAT_MAX + 66], ends[FORMAT_MAX + 66];
 	const struct fast_plan *plan;
-	uint64_t present[2], m, dbl = 0, carry = 1;
-	uint32_t flags = 0;
-	size_t s = 0, e;
-	int i, n = fmt->n, w, nw = 0;
+	fast_bad bad = FAST_BAD_NONE;
+	uint64_t dbl = 0, carry = 1;
+	size_t i;
+	int n = fmt->n, k = 0;
 
-	if (n == 0 || len == 0 || len > UINT32_MAX)
+	if (n == 0 || len == 0 || len >= UINT32_MAX)
 		return -1;
 	plan = fast_plan_get(fmt);
-	present[0] = plan->present[0];
-	present[1] = plan->present[1];
-	if (len <= FAST_SIMPLE_MAX) {
-		nw = space_mask(line, len, spw);
-		if (nw < 0)
-			return -1;
-		/* a space next to a space (or to the line's ends) */
-		for (w = 0; w < nw; w++) {
-			dbl |= spw[w] & (spw[w] << 1 | carry);
-			carry = spw[w] >> 63;
-		}
-	}
-	if (nw == 0 || dbl != 0) {
-		uint32_t edge[FAST_EDGES];
+	if (plan->slow)
+		return -1;
+	/* The spaces, with one more at len (and one before the line in
+	 * carry): with no two next to each other, field k ends at space k
+	 * and the next starts after it. */
+	starts[0] = 0;
+	for (i = 0;; i += 64) {
+		uint64_t sp;
 
-		if ((nw > 0 ? mask_edges(spw, nw, len, edge, 2 * n) :
-		    find_edges(line, len, edge, 2 * n)) != 2 * n)
-			return -1;
-		for (i = 0; i < n; i++)
-			if (convert_slot(plan, fmt, i, line, len, edge[2 * i],
-			    edge[2 * i + 1] - edge[2 * i], out, present,
-			    &flags) < 0)
-				return -1;
-	} else {
-		/* one space between fields: field i ends at space i */
-		w = 0;
-		m = spw[0];
-		for (i = 0; i < n; i++) {
-			while (m == 0) {
-				if (++w == nw)
-					return -1;	/* too few fields */
-				m = spw[w];
-			}
-			e = 64 * (size_t)w + (unsigned)__builtin_ctzll(m);
-			m &= m - 1;
-			if (convert_slot(plan, fmt, i, line, len, s,
-			    (unsigned)(e - s), out, present, &flags) < 0)
-				return -1;
-			s = e + 1;
+		if (i + 64 <= len)
+			sp = block_spaces(line, i, &bad);
+		else if (i < len)
+			sp = tail_spaces(line, len, i, &bad) |
+			    (uint64_t)1 << (len - i);
+		else
+			sp = 1;
+		dbl |= sp & (sp << 1 | carry);
+		carry = sp >> 63;
+		while (sp) {
+			uint32_t e = (uint32_t)i + (uint32_t)__builtin_ctzll(sp);
+
+			ends[k] = e;
+			starts[++k] = e + 1;
+			sp &= sp - 1;
 		}
-		if (m != 0)
-			return -1;	/* too many fields */
-		while (++w < nw)
-			if (spw[w] != 0)
-				return -1;
+		if (k > n || i + 64 > len)
+			break;	/* done, too many fields, or two spaces */
 	}
-	out->present[0] = present[0];
-	out->present[1] = present[1];
-	out->flags = flags;
-	out->fmt = fmt;
-	return 0;
+	if (FAST_BAD_ANY(bad))
+		return -1;
+	if (dbl != 0)
+		k = line_tokens(line, len, starts, ends, n);
+	if (k != n)
+		return -1;
+	return convert_fields(plan, fmt, line, len, starts, ends, out);
 }
 
 /* Parse a line in format fmt (NULL: choose by field count). */
