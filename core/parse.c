@@ -409,7 +409,7 @@ struct fast_slot {
 	uint8_t maxlen;		/* numbers: most bytes */
 	uint8_t time;		/* numbers: an FT_TIME (milliseconds rule) */
 	uint16_t off;		/* offset of its value in struct flow */
-	uint64_t lo, hi;	/* numbers: the range */
+	uint64_t lo, span;	/* numbers: the range is lo..lo + span */
 };
 
 /* What parse_fast precomputes for one format: its fields grouped by type
@@ -563,9 +563,13 @@ fast_plan_get(const struct format *fmt)
 			    (size_t)id * sizeof(union flow_val));
 			e->maxlen = t == FT_PORT ? 5 : 20;
 			e->time = t == FT_TIME;
+			/* a time above 2^31 - 1 leaves the range and is
+			 * then taken as milliseconds */
 			e->lo = t == FT_INT ? field_table[id].min : 0;
-			e->hi = t == FT_PORT ? 65535 : t == FT_INT ?
-			    field_table[id].max : UINT64_MAX;
+			e->span = t == FT_PORT ? 65535 : t == FT_TIME ?
+			    0x7fffffffu : t == FT_INT ? (uint64_t)
+			    field_table[id].max - field_table[id].min :
+			    UINT64_MAX;
 			p->present[id >> 6] |= (uint64_t)1 << (id & 63);
 			*count[g] += 1;
 		}
@@ -594,6 +598,22 @@ digits8(uint64_t x, unsigned n, uint64_t *out)
 	d = (d * 100 + (d >> 16)) & 0x0000ffff0000ffffull;
 	d = (d * 10000 + (d >> 32)) & 0xffffffffull;
 	*out = d;
+	return 0;
+}
+
+/* Convert n (1..4) decimal digits in the low bytes of x, as digits8 does
+ * with eight; -1 if one is not a digit. */
+static inline int
+digits4(uint32_t x, unsigned n, uint64_t *out)
+{
+	unsigned sh = 32 - 8 * n;
+	uint32_t d = x - 0x30303030u;
+
+	if (((((x + 0x46464646u) | d) & 0x80808080u) << sh) != 0)
+		return -1;
+	d <<= sh;
+	d = (d * 10 + (d >> 8)) & 0x00ff00ffu;
+	*out = (d * 100 + (d >> 16)) & 0xffffu;
 	return 0;
 }
 
@@ -626,6 +646,8 @@ fast_number(const char *line, size_t len, size_t s, unsigned n, uint64_t *out)
 	uint64_t a, b;
 	unsigned h;
 
+	if (n <= 4)
+		return digits4((uint32_t)load8(line, len, s), n, out);
 	if (n <= 8)
 		return digits8(load8(line, len, s), n, out);
 	if (n > 16)
@@ -763,17 +785,13 @@ fast_v4(const char *line, size_t len, size_t s, unsigned n,
 }
 #endif
 
-/* Value of a hex digit, or -1. */
-static inline int
-hex_value(unsigned c)
-{
-	if (c - '0' < 10)
-		return (int)(c - '0');
-	c |= 0x20;
-	if (c - 'a' < 6)
-		return (int)(c - 'a' + 10);
-	return -1;
-}
+/* One more than the value of each byte as a hex digit; 0: not one. */
+static const uint8_t hex1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+	['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
 
 /* Parse an IPv6 address of n bytes at p in the RFC 4291 text forms: eight
  * groups of 1-4 hex digits, one "::" standing for at least one zero group,
@@ -799,11 +817,10 @@ fast_v6(const unsigned char *p, size_t n, struct flow_addr *a)
 	}
 	for (;;) {
 		size_t start = j;
-		unsigned v = 0;
-		int h;
+		unsigned v = 0, h;
 
-		while (j < n && j - start < 5 && (h = hex_value(p[j])) >= 0) {
-			v = v << 4 | (unsigned)h;
+		while (j < n && j - start < 5 && (h = hex1[p[j]]) != 0) {
+			v = v << 4 | (h - 1);
 			j++;
 		}
 		if (j == start || j - start > 4)
@@ -979,9 +996,10 @@ absent(const char *line, size_t s, unsigned l, unsigned id, uint64_t *present)
 	return 0;
 }
 
-/* Convert every field of the line, field i being [starts[i], ends[i]),
+/* Convert every field of the line, field i being [starts[i], ends[i]), or
+ * [ends[i - 1] + 1, ends[i]) when starts is NULL (ends[-1] is then -1),
  * one loop per type; 0, or -1 to leave the line to the exact path. */
-static int
+static FAST_INLINE int
 convert_fields(const struct fast_plan *plan, const struct format *fmt,
     const char *line, size_t len, const uint32_t *starts,
     const uint32_t *ends, struct flow *out)
@@ -993,7 +1011,7 @@ convert_fields(const struct fast_plan *plan, const struct format *fmt,
 	present[0] = plan->present[0];
 	present[1] = plan->present[1];
 	for (qe = q + plan->nnum; q < qe; q++) {
-		size_t s = starts[q->slot];
+		size_t s = starts ? starts[q->slot] : ends[q->slot - 1] + 1u;
 		unsigned l = ends[q->slot] - (uint32_t)s;
 		uint64_t u;
 
@@ -1002,16 +1020,16 @@ convert_fields(const struct fast_plan *plan, const struct format *fmt,
 				return -1;
 			continue;
 		}
-		if (u < q->lo || u > q->hi)
-			return -1;
-		if (q->time && u > 0x7fffffffu) {
+		if (u - q->lo > q->span) {
+			if (!q->time)
+				return -1;	/* out of range */
 			u /= 1000;
 			flags |= FLOW_MS_TIME;
 		}
 		((union flow_val *)(void *)((char *)out + q->off))->u = u;
 	}
 	for (qe = q + plan->naddr; q < qe; q++) {
-		size_t s = starts[q->slot];
+		size_t s = starts ? starts[q->slot] : ends[q->slot - 1] + 1u;
 		unsigned l = ends[q->slot] - (uint32_t)s;
 		struct flow_addr *a = &((union flow_val *)(void *)
 		    ((char *)out + q->off))->a;
@@ -1022,7 +1040,7 @@ convert_fields(const struct fast_plan *plan, const struct format *fmt,
 			return -1;
 	}
 	for (qe = q + plan->nenum; q < qe; q++) {
-		size_t s = starts[q->slot];
+		size_t s = starts ? starts[q->slot] : ends[q->slot - 1] + 1u;
 		unsigned l = ends[q->slot] - (uint32_t)s;
 		const struct fast_enum *en = &fast_enums[q->id];
 		uint64_t w0, w1 = 0;
@@ -1048,7 +1066,7 @@ convert_fields(const struct fast_plan *plan, const struct format *fmt,
 			return -1;
 	}
 	for (qe = q + plan->nsym; q < qe; q++) {
-		size_t s = starts[q->slot];
+		size_t s = starts ? starts[q->slot] : ends[q->slot - 1] + 1u;
 		unsigned l = ends[q->slot] - (uint32_t)s;
 		union flow_val *v = (union flow_val *)(void *)((char *)out +
 		    q->off);
@@ -1074,7 +1092,8 @@ int
 parse_fast(const struct format *fmt, const char *line, size_t len,
     struct flow *out)
 {
-	uint32_t starts[FORMAT_MAX + 66], ends[FORMAT_MAX + 66];
+	uint32_t starts[FORMAT_MAX + 66], ends1[FORMAT_MAX + 67];
+	uint32_t *ends = ends1 + 1;
 	const struct fast_plan *plan;
 	fast_bad bad = FAST_BAD_NONE;
 	uint64_t dbl = 0, carry = 1;
@@ -1089,7 +1108,7 @@ parse_fast(const struct format *fmt, const char *line, size_t len,
 	/* The spaces, with one more at len (and one before the line in
 	 * carry): with no two next to each other, field k ends at space k
 	 * and the next starts after it. */
-	starts[0] = 0;
+	ends1[0] = UINT32_MAX;	/* so that field 0 starts at 0 */
 	for (i = 0;; i += 64) {
 		uint64_t sp;
 
@@ -1105,8 +1124,7 @@ parse_fast(const struct format *fmt, const char *line, size_t len,
 		while (sp) {
 			uint32_t e = (uint32_t)i + (uint32_t)__builtin_ctzll(sp);
 
-			ends[k] = e;
-			starts[++k] = e + 1;
+			ends[k++] = e;
 			sp &= sp - 1;
 		}
 		if (k > n || i + 64 > len)
@@ -1114,9 +1132,12 @@ parse_fast(const struct format *fmt, const char *line, size_t len,
 	}
 	if (FAST_BAD_ANY(bad))
 		return -1;
-	if (dbl != 0)
-		k = line_tokens(line, len, starts, ends, n);
-	if (k != n)
+	if (dbl == 0) {
+		if (k != n)
+			return -1;
+		return convert_fields(plan, fmt, line, len, NULL, ends, out);
+	}
+	if (line_tokens(line, len, starts, ends, n) != n)
 		return -1;
 	return convert_fields(plan, fmt, line, len, starts, ends, out);
 }
