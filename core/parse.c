@@ -867,19 +867,30 @@ done:
 }
 
 #if defined(__SSE2__)
-/* Bad bytes seen so far: a vector whose top bits mark them. */
-typedef __m128i fast_bad;
-#define FAST_BAD_NONE _mm_setzero_si128()
-#define FAST_BAD_ANY(b) (_mm_movemask_epi8(b) != 0)
+/* The smallest and largest bytes seen so far (as unsigned). */
+typedef struct {
+	__m128i lo, hi;
+} fast_bad;
+#define FAST_BAD_NONE { _mm_set1_epi8(' '), _mm_set1_epi8(' ') }
 
-/* Mask of the spaces among the 16 bytes of v; bytes that are neither space
- * nor printable ASCII (with v + 1 they are the ones below 0x21 as signed
- * bytes) are or-ed into *bad. */
+/* Tell whether a byte outside ' '..'~' was seen. */
+static FAST_INLINE int
+fast_bad_any(const fast_bad *b)
+{
+	return _mm_movemask_epi8(_mm_and_si128(
+	    _mm_cmpeq_epi8(_mm_max_epu8(b->lo, _mm_set1_epi8(' ')), b->lo),
+	    _mm_cmpeq_epi8(_mm_min_epu8(b->hi, _mm_set1_epi8('~')), b->hi)))
+	    != 0xffff;
+}
+#define FAST_BAD_ANY(b) fast_bad_any(&(b))
+
+/* Mask of the spaces among the 16 bytes of v; the smallest and largest
+ * bytes go into *bad (space and printable ASCII are ' '..'~'). */
 static FAST_INLINE unsigned
 chunk_spaces(__m128i v, fast_bad *bad)
 {
-	*bad = _mm_or_si128(*bad, _mm_cmplt_epi8(
-	    _mm_add_epi8(v, _mm_set1_epi8(1)), _mm_set1_epi8(0x21)));
+	bad->lo = _mm_min_epu8(bad->lo, v);
+	bad->hi = _mm_max_epu8(bad->hi, v);
 	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
 	    _mm_set1_epi8(' ')));
 }

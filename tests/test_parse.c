@@ -454,7 +454,8 @@ test_fast_lengths(void **state)
 	static const char *const shapes[] = {
 		"%s 7", " %s 7", "%s 7 ", "%s  7", "%s\t7", "%s 7\t",
 		"%s - ", "- %s", "%s 7 7", "%s", "%s 7x", "%s\x01 7",
-		"%s \xd0\xb1", "%s -7", "%s 07",
+		"%s \xd0\xb1", "%s -7", "%s 07", "%s\x7f 7", "%s 7\x7f",
+		"%s 7\xff", "\x1f%s 7", "%s ~7", "~%s 7~",
 	};
 	struct format fmt;
 	char e[64], sym[400], line[512];
