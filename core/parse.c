@@ -1,12 +1,20 @@
 /*
  * parse.c - one line of flow-log text to a struct flow.
  *
- * The hot path of the whole program: a line is tokenised in one pass (which
- * also checks that it is text: no control bytes, valid UTF-8), then each
- * token is converted by the type of the field in its slot.  No allocation,
- * no copy: symbol values point into the line.  Times above 2^31 - 1 are
- * taken as milliseconds (seen in the wild, contra the documentation) and
- * flagged so the statistics can count them.
+ * The hot path of the whole program.  Two parsers give the same results:
+ *
+ * - The exact path (parse_line = parse_tokenize + parse_tokens): a line is
+ *   tokenised in one pass (which also checks that it is text: no control
+ *   bytes, valid UTF-8), then each token is converted by the type of the
+ *   field in its slot, and a rejected line gets its reason.
+ * - The one-pass parser (parse_fast), tried first on every line: it takes
+ *   only plain lines (printable ASCII, values in AWS's own spelling) and
+ *   returns -1 on anything else, so that the exact path decides.  Its
+ *   design is in the notes above parse_fast's helpers below.
+ *
+ * No allocation, no copy: symbol values point into the line.  Times above
+ * 2^31 - 1 are taken as milliseconds (seen in the wild, contra the
+ * documentation) and flagged so the statistics can count them.
  */
 #include "parse.h"
 
@@ -358,31 +366,46 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
 /*
  * The one-pass parser (parse_fast).
  *
- * 1. The line is read 64 bytes at a time (four SSE2 compares where there is
- *    SSE2, a byte loop otherwise) into a bit mask of its spaces, checking on
- *    the way that every byte is printable ASCII or a space.
- * 2. When the line has no leading, trailing or double space (what AWS
- *    writes), field i ends at the i-th set bit of that mask, taken by ctz,
- *    and the next one starts after it; any other line has its token edges
- *    collected into an array first (find_edges).  Either way every field's
- *    [start, end) is known before its value is read, with no byte loops.
- * 3. Each field is converted by its type knowing its length: numbers eight
- *    digits per SWAR step, the digits checked in the same word; dotted
- *    quads by one 16-byte compare for dots and digits and one SWAR step
- *    per octet; enum words as one or two 8-byte words compared with words
- *    packed once from the field table; IPv6 by a small parser of its own
- *    (fast_v6) that takes only what inet_pton takes.  A "-" is noticed
- *    only where a value fails to convert (or for symbols).
- * 4. Per-format data (each slot's type, the present mask of the format's
- *    fields) is built once and kept in a one-entry cache checked against
- *    the format's field list on every call; "-" fields clear their bit.
+ * 1. Fields.  The line is read 64 bytes at a time (four 16-byte SSE2
+ *    compares where there is SSE2, a byte loop otherwise) into a bit mask
+ *    of its spaces, with one more space marked at len; the smallest and
+ *    largest bytes are kept on the way, so one test at the end tells
+ *    whether every byte is printable ASCII or a space.  The last partial
+ *    block is read as the 64 bytes ending at the line's end, shifted.
+ *    The set bits are popped by ctz into ends[] in the same pass: when no
+ *    two spaces are next to each other (and none leads), which is what AWS
+ *    writes, field k is [ends[k - 1] + 1, ends[k]).  Any other line (AWS's
+ *    double space in custom formats, tabs are rejected earlier) has its
+ *    token edges collected into starts[] and ends[] by line_tokens.  Either
+ *    way every field's bounds are known before a value is read, the field
+ *    count is checked before any conversion, and there is no byte loop.
+ * 2. Per-format plan.  The format's fields are listed once, grouped by type
+ *    (numbers with their length limit and range, addresses, enums,
+ *    symbols; ignored columns left out), with the offset of each value in
+ *    struct flow and the present mask of all the format's fields.  The plan
+ *    is kept in a one-entry cache, checked on every call against the
+ *    format's field list (8 ids per compare).  Enum words are packed once
+ *    into 8-byte words from the field table.
+ * 3. Values, one loop per type, each knowing the field's length: numbers
+ *    up to 4 digits in one 32-bit SWAR step, up to 8 in one 64-bit step,
+ *    longer ones in two or three, the digits checked in the same words
+ *    (a 20-digit number is checked against 2^64 - 1 exactly); dotted
+ *    quads by one 16-byte compare each for dots, digits and zeros, whose
+ *    masks check the shape, then one SWAR step per octet; enum words as
+ *    one or two masked 8-byte words compared with the packed words (AWS's
+ *    spelling only, other case goes to the exact path); IPv6 by fast_v6,
+ *    which takes the RFC 4291 forms ("::", a dotted-quad tail) and only
+ *    what inet_pton takes, with the same bytes.  A "-" is looked for only
+ *    where a value fails to convert (and for symbols); it clears the
+ *    field's bit in the present mask.
  *
- * Nothing outside [line, line + len) is read: the last bytes of a line are
- * read as the 8 or 16 bytes ending at the line's end, shifted.  The caches
- * (the plan and the packed enum words) are plain statics: parse_fast is
- * not to be called from two threads at once.  Lines longer than
- * FAST_SIMPLE_MAX bytes take the edge array; any line the fast path is not
- * sure of returns -1 and the exact path (parse_line) decides.
+ * Nothing outside [line, line + len) is read: a word or vector that would
+ * cross the line's end is read as the bytes ending at the end, shifted,
+ * or from a zero- or 'x'-padded copy when the line is shorter than that.
+ * The caches (the plan and the packed enum words) are plain statics:
+ * parse_fast is not to be called from two threads at once.  Results
+ * equal the exact path's for every line parse_fast takes; the tests in
+ * tests/test_parse.c check this on generated, damaged and edge lines.
  */
 
 /* Most words an enum field may have in the packed table. */
