@@ -443,6 +443,7 @@ struct fast_plan {
 	uint16_t n;
 	uint16_t nnum, naddr, nenum, nsym;
 	uint64_t field[FORMAT_MAX / 8];	/* fmt->field, to check the cache */
+	uint64_t lastmask;		/* the slots' bytes in its last word */
 	struct fast_slot e[FORMAT_MAX];
 	uint64_t present[2];		/* every field the format carries */
 };
@@ -519,18 +520,17 @@ fast_enums_init(void)
 	fast_enums_ready = 1;
 }
 
-/* Word k of fmt->field with the bytes past the last slot cleared. */
+/* Word k (ids 8k to 8k + 7) of fmt->field, little-endian. */
 static inline uint64_t
-field_word(const struct format *fmt, unsigned k)
+field_word8(const struct format *fmt, unsigned k)
 {
 	uint64_t x;
-	unsigned left = fmt->n - 8 * k;
 
 	memcpy(&x, fmt->field + 8 * k, 8);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	x = __builtin_bswap64(x);
 #endif
-	return left >= 8 ? x : x & ((1ull << (8 * left)) - 1);
+	return x;
 }
 
 /* Return the plan of fmt, from the cache when it holds the same slots. */
@@ -547,10 +547,11 @@ fast_plan_get(const struct format *fmt)
 	int i, g;
 
 	if (p->valid && p->n == fmt->n) {
-		for (k = 0; k < words; k++)
-			if (field_word(fmt, k) != p->field[k])
+		for (k = 0; k + 1 < words; k++)
+			if (field_word8(fmt, k) != p->field[k])
 				break;
-		if (k == words)
+		if (k + 1 == words &&
+		    (field_word8(fmt, k) & p->lastmask) == p->field[k])
 			return p;
 	}
 	if (!fast_enums_ready)
@@ -560,8 +561,11 @@ fast_plan_get(const struct format *fmt)
 	count[2] = &p->nenum;
 	count[3] = &p->nsym;
 	p->n = fmt->n;
+	p->lastmask = fmt->n % 8 ? ((uint64_t)1 << (8 * (fmt->n % 8))) - 1 :
+	    ~(uint64_t)0;
 	for (k = 0; k < words; k++)
-		p->field[k] = field_word(fmt, k);
+		p->field[k] = field_word8(fmt, k) &
+		    (k + 1 < words ? ~(uint64_t)0 : p->lastmask);
 	p->present[0] = p->present[1] = 0;
 	p->slow = 0;
 	p->nnum = p->naddr = p->nenum = p->nsym = 0;
@@ -640,6 +644,38 @@ digits4(uint32_t x, unsigned n, uint64_t *out)
 	return 0;
 }
 
+#if defined(__SSE2__)
+/* Convert the n (9..16) decimal digits that end at end16 + 16 with SSE2,
+ * reading the 16 bytes before that end (the bytes ahead of the digits are
+ * masked off); -1 if one is not a digit. */
+static FAST_INLINE int
+digits16(const char *end16, unsigned n, uint64_t *out)
+{
+	static const uint8_t keep[32] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+	};
+	__m128i d, x;
+
+	d = _mm_and_si128(_mm_sub_epi8(_mm_loadu_si128((const __m128i *)end16),
+	    _mm_set1_epi8('0')), _mm_loadu_si128((const __m128i *)(keep + n)));
+	if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(d,
+	    _mm_set1_epi8(9)), _mm_set1_epi8(9))) != 0xffff)
+		return -1;
+	/* pairs of digits in 16 bits (the first byte is the higher digit),
+	 * then four in 32, then eight: A (bytes 0-7) and B (8-15) */
+	x = _mm_add_epi16(_mm_mullo_epi16(_mm_and_si128(d,
+	    _mm_set1_epi16(0xff)), _mm_set1_epi16(10)), _mm_srli_epi16(d, 8));
+	x = _mm_madd_epi16(x, _mm_set1_epi32(1 << 16 | 100));
+	x = _mm_packs_epi32(x, x);
+	x = _mm_madd_epi16(x, _mm_set1_epi32(1 << 16 | 10000));
+	*out = (uint64_t)(uint32_t)_mm_cvtsi128_si32(x) * 100000000u +
+	    (uint32_t)_mm_cvtsi128_si32(_mm_srli_si128(x, 4));
+	return 0;
+}
+#endif
+
 /* Convert a decimal number of 17 to 20 bytes at line[s]; -1 if it is not
  * all digits or does not fit 64 bits (as parse_u64 decides). */
 static int
@@ -675,6 +711,10 @@ fast_number(const char *line, size_t len, size_t s, unsigned n, uint64_t *out)
 		return digits8(load8(line, len, s), n, out);
 	if (n > 16)
 		return long_number(line, len, s, n, out);
+#if defined(__SSE2__)
+	if (s + n >= 16)
+		return digits16(line + s + n - 16, n, out);
+#endif
 	h = n - 8;
 	if (digits8(load8(line, len, s), h, &a) < 0 ||
 	    digits8(load8(line, len, s + h), 8, &b) < 0)
