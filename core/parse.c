@@ -419,7 +419,7 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
 #endif
 
 /* An enum field's words packed into little-endian 8-byte pairs, zero-padded;
- * words longer than 16 bytes and all after them are left out. */
+ * words longer than 16 bytes and all after them are left out (as zeros). */
 struct fast_enum {
 	uint8_t n;
 	uint64_t w[FAST_ENUM_WORDS][2];
@@ -1130,10 +1130,11 @@ convert_fields(const struct fast_plan *plan, const struct format *fmt,
 		else if (l > 8)
 			w1 = load8(line, len, s + 8) &
 			    (~0ull >> (64 - 8 * (l - 8)));
-		for (k = 0; k < en->n; k++)
+		/* unused words are 0, which no token of 1 to 16 bytes is */
+		for (k = 0; k < FAST_ENUM_WORDS; k++)
 			if (en->w[k][0] == w0 && en->w[k][1] == w1)
 				break;
-		if (k < en->n)
+		if (k < FAST_ENUM_WORDS)
 			((union flow_val *)(void *)((char *)out + q->off))->u =
 			    k + 1;
 		else if (absent(line, s, l, q->id, present) < 0)
