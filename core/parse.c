@@ -1,12 +1,20 @@
 /*
  * parse.c - one line of flow-log text to a struct flow.
  *
- * The hot path of the whole program: a line is tokenised in one pass (which
- * also checks that it is text: no control bytes, valid UTF-8), then each
- * token is converted by the type of the field in its slot.  No allocation,
- * no copy: symbol values point into the line.  Times above 2^31 - 1 are
- * taken as milliseconds (seen in the wild, contra the documentation) and
- * flagged so the statistics can count them.
+ * The hot path of the whole program.  Two parsers give the same results:
+ *
+ * - The exact path (parse_line = parse_tokenize + parse_tokens): a line is
+ *   tokenised in one pass (which also checks that it is text: no control
+ *   bytes, valid UTF-8), then each token is converted by the type of the
+ *   field in its slot, and a rejected line gets its reason.
+ * - The one-pass parser (parse_fast), tried first on every line: it takes
+ *   only plain lines (printable ASCII, values in AWS's own spelling) and
+ *   returns -1 on anything else, so that the exact path decides.  Its
+ *   design is in the notes above parse_fast's helpers below.
+ *
+ * No allocation, no copy: symbol values point into the line.  Times above
+ * 2^31 - 1 are taken as milliseconds (seen in the wild, contra the
+ * documentation) and flagged so the statistics can count them.
  */
 #include "parse.h"
 
@@ -355,215 +363,858 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
 	return 0;
 }
 
-/* Convert the run of up to 19 decimal digits at *pp, moving *pp past it;
- * returns the number of digits (0: none, 20: too many).  Eight bytes are
- * tested and converted at a time, without a branch per digit, whenever
- * eight bytes are left before end. */
-static inline int
-scan_number(const unsigned char **pp, const unsigned char *end, uint64_t *out)
-{
-	static const uint64_t pow10[9] = {
-		1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000
-	};
-	const unsigned char *p = *pp;
-	uint64_t v = 0;
-	int total = 0;
+/*
+ * The one-pass parser (parse_fast).
+ *
+ * 1. Fields.  The line is read 64 bytes at a time (four 16-byte SSE2
+ *    compares where there is SSE2, a byte loop otherwise) into a bit mask
+ *    of its spaces, with one more space marked at len; the smallest and
+ *    largest bytes are kept on the way, so one test at the end tells
+ *    whether every byte is printable ASCII or a space.  The last partial
+ *    block is read as the 64 bytes ending at the line's end, shifted.
+ *    The set bits are popped by ctz into ends[] in the same pass: when no
+ *    two spaces are next to each other (and none leads), which is what AWS
+ *    writes, field k is [ends[k - 1] + 1, ends[k]).  Any other line (AWS's
+ *    double space in custom formats, tabs are rejected earlier) has its
+ *    token edges collected into starts[] and ends[] by line_tokens.  Either
+ *    way every field's bounds are known before a value is read, the field
+ *    count is checked before any conversion, and there is no byte loop.
+ * 2. Per-format plan.  The format's fields are listed once, grouped by type
+ *    (numbers with their length limit and range, addresses, enums,
+ *    symbols; ignored columns left out), with the offset of each value in
+ *    struct flow and the present mask of all the format's fields.  The plan
+ *    is kept in a one-entry cache, checked on every call against the
+ *    format's field list (8 ids per compare).  Enum words are packed once
+ *    into 8-byte words from the field table.
+ * 3. Values, one loop per type, each knowing the field's length: numbers
+ *    up to 4 digits in one 32-bit SWAR step, up to 8 in one 64-bit step,
+ *    longer ones in two or three, the digits checked in the same words
+ *    (a 20-digit number is checked against 2^64 - 1 exactly); dotted
+ *    quads by one 16-byte compare each for dots, digits and zeros, whose
+ *    masks check the shape, then one SWAR step per octet; enum words as
+ *    one or two masked 8-byte words compared with the packed words (AWS's
+ *    spelling only, other case goes to the exact path); IPv6 by fast_v6,
+ *    which takes the RFC 4291 forms ("::", a dotted-quad tail) and only
+ *    what inet_pton takes, with the same bytes.  A "-" is looked for only
+ *    where a value fails to convert (and for symbols); it clears the
+ *    field's bit in the present mask.
+ *
+ * Nothing outside [line, line + len) is read: a word or vector that would
+ * cross the line's end is read as the bytes ending at the end, shifted,
+ * or from a zero- or 'x'-padded copy when the line is shorter than that.
+ * The caches (the plan and the packed enum words) are plain statics:
+ * parse_fast is not to be called from two threads at once.  Results
+ * equal the exact path's for every line parse_fast takes; the tests in
+ * tests/test_parse.c check this on generated, damaged and edge lines.
+ */
 
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	while (end - p >= 8) {
-		uint64_t x, hi, nd;
-		int n;
+/* Most words an enum field may have in the packed table. */
+#define FAST_ENUM_WORDS 4
 
-		memcpy(&x, p, 8);
-		/* A byte is a digit when its high nibble is 3 before and after
-		 * adding 6; carries only disturb bytes after a non-digit. */
-		hi = x & 0xf0f0f0f0f0f0f0f0ull;
-		nd = (hi ^ 0x3030303030303030ull) |
-		    (((x + 0x0606060606060606ull) & 0xf0f0f0f0f0f0f0f0ull) ^
-		    0x3030303030303030ull);
-		n = nd ? __builtin_ctzll(nd) >> 3 : 8;
-		if (n == 0)
-			break;
-		if (total + n > 19)
-			return 20;
-		x &= 0x0f0f0f0f0f0f0f0full;
-		if (n < 8)
-			x <<= 8 * (8 - n);
-		x = (x * 10 + (x >> 8)) & 0x00ff00ff00ff00ffull;
-		x = (x * 100 + (x >> 16)) & 0x0000ffff0000ffffull;
-		x = (x * 10000 + (x >> 32)) & 0xffffffffull;
-		v = v * pow10[n] + x;
-		total += n;
-		p += n;
-		if (n < 8) {
-			*pp = p;
-			*out = v;
-			return total;
-		}
-	}
+/* Inline even where the compiler would not: the per-field code. */
+#if defined(__GNUC__)
+#define FAST_INLINE inline __attribute__((always_inline))
+#else
+#define FAST_INLINE inline
 #endif
-	while (p < end && (unsigned)(*p - '0') < 10) {
-		if (++total > 19)
-			return 20;
-		v = v * 10 + (unsigned)(*p++ - '0');
+
+/* An enum field's words packed into little-endian 8-byte pairs, zero-padded;
+ * words longer than 16 bytes and all after them are left out (as zeros). */
+struct fast_enum {
+	uint8_t n;
+	uint64_t w[FAST_ENUM_WORDS][2];
+};
+
+/* One field of a format as the per-type loops of parse_fast see it. */
+struct fast_slot {
+	uint8_t slot;		/* its place on the line */
+	uint8_t id;		/* its field id */
+	uint8_t maxlen;		/* numbers: most bytes */
+	uint8_t time;		/* numbers: an FT_TIME (milliseconds rule) */
+	uint16_t off;		/* offset of its value in struct flow */
+	uint64_t lo, span;	/* numbers: the range is lo..lo + span */
+};
+
+/* What parse_fast precomputes for one format: its fields grouped by type
+ * (numbers, addresses, enums, symbols; ignored columns are left out). */
+struct fast_plan {
+	int valid;
+	int slow;			/* a slot the fast path cannot take */
+	uint16_t n;
+	uint16_t nnum, naddr, nenum, nsym;
+	uint64_t field[FORMAT_MAX / 8];	/* fmt->field, to check the cache */
+	uint64_t lastmask;		/* the slots' bytes in its last word */
+	struct fast_slot e[FORMAT_MAX];
+	uint64_t present[2];		/* every field the format carries */
+};
+
+static struct fast_enum fast_enums[FIELD_COUNT];
+static int fast_enums_ready;
+static struct fast_plan fast_plan_cache;
+
+/* Load the 8 bytes at line[pos] (pos < len, pos + 8 > len) as a
+ * little-endian word, the bytes past the end of the line as zero: the 8
+ * bytes ending at the line's end, shifted, or a copy for a short line. */
+static uint64_t
+load8_tail(const char *line, size_t len, size_t pos)
+{
+	uint64_t x = 0;
+
+	if (len >= 8) {
+		memcpy(&x, line + len - 8, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+		x = __builtin_bswap64(x);
+#endif
+		return x >> (8 * (pos + 8 - len));
 	}
-	*pp = p;
-	*out = v;
-	return total;
+	memcpy(&x, line + pos, (len - pos) & 7);	/* pos < len < 8 */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	return x;
 }
 
-/* Return the first byte at or after q that is not printable ASCII. */
-static inline const unsigned char *
-scan_symbol(const unsigned char *q, const unsigned char *end)
+/* Load 8 bytes at line[pos] (pos < len) as a little-endian word; bytes past
+ * the end of the line read as zero, and nothing outside the line is read. */
+static FAST_INLINE uint64_t
+load8(const char *line, size_t len, size_t pos)
 {
-#if defined(__SSE2__)
-	const __m128i low = _mm_set1_epi8(0x21);
-	const __m128i del = _mm_set1_epi8(0x7f);
+	uint64_t x;
 
-	while (end - q >= 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)q);
-		unsigned bad = (unsigned)_mm_movemask_epi8(_mm_or_si128(
-		    _mm_cmplt_epi8(v, low), _mm_cmpeq_epi8(v, del)));
-
-		if (bad)
-			return q + __builtin_ctz(bad);
-		q += 16;
-	}
+	if (pos + 8 > len)
+		return load8_tail(line, len, pos);
+	memcpy(&x, line + pos, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
 #endif
-	while (q < end && *q > ' ' && *q < 0x7f)
-		q++;
-	return q;
+	return x;
+}
+
+/* Pack the enum words of the field table once, for word compares. */
+static void
+fast_enums_init(void)
+{
+	int id;
+
+	for (id = 0; id < FIELD_COUNT; id++) {
+		const char *const *w = field_table[id].words;
+		struct fast_enum *e = &fast_enums[id];
+		unsigned k;
+
+		if (field_table[id].type != FT_ENUM || w == NULL)
+			continue;
+		for (k = 0; w[k] != NULL && e->n < FAST_ENUM_WORDS; k++) {
+			size_t len = strlen(w[k]), j;
+			uint64_t x[2] = { 0, 0 };
+
+			if (len == 0 || len > 16)
+				break;	/* keep indexes: stop at the first odd one */
+			for (j = 0; j < len; j++)
+				x[j / 8] |= (uint64_t)(unsigned char)w[k][j] <<
+				    (8 * (j % 8));
+			e->w[e->n][0] = x[0];
+			e->w[e->n][1] = x[1];
+			e->n++;
+		}
+	}
+	fast_enums_ready = 1;
+}
+
+/* Word k (ids 8k to 8k + 7) of fmt->field, little-endian. */
+static inline uint64_t
+field_word8(const struct format *fmt, unsigned k)
+{
+	uint64_t x;
+
+	memcpy(&x, fmt->field + 8 * k, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	return x;
+}
+
+/* Return the plan of fmt, from the cache when it holds the same slots. */
+static const struct fast_plan *
+fast_plan_get(const struct format *fmt)
+{
+	static const uint8_t group[FT_ENUM + 1] = {
+		[FT_INT] = 0, [FT_PORT] = 0, [FT_COUNTER] = 0, [FT_TIME] = 0,
+		[FT_ADDR] = 1, [FT_ENUM] = 2, [FT_SYMBOL] = 3
+	};
+	struct fast_plan *p = &fast_plan_cache;
+	uint16_t *count[4];
+	unsigned k, words = (fmt->n + 7u) / 8;
+	int i, g;
+
+	if (p->valid && p->n == fmt->n) {
+		for (k = 0; k + 1 < words; k++)
+			if (field_word8(fmt, k) != p->field[k])
+				break;
+		if (k + 1 == words &&
+		    (field_word8(fmt, k) & p->lastmask) == p->field[k])
+			return p;
+	}
+	if (!fast_enums_ready)
+		fast_enums_init();
+	count[0] = &p->nnum;
+	count[1] = &p->naddr;
+	count[2] = &p->nenum;
+	count[3] = &p->nsym;
+	p->n = fmt->n;
+	p->lastmask = fmt->n % 8 ? ((uint64_t)1 << (8 * (fmt->n % 8))) - 1 :
+	    ~(uint64_t)0;
+	for (k = 0; k < words; k++)
+		p->field[k] = field_word8(fmt, k) &
+		    (k + 1 < words ? ~(uint64_t)0 : p->lastmask);
+	p->present[0] = p->present[1] = 0;
+	p->slow = 0;
+	p->nnum = p->naddr = p->nenum = p->nsym = 0;
+	for (g = 0; g < 4; g++) {
+		for (i = 0; i < fmt->n; i++) {
+			int id = fmt->field[i], t;
+			struct fast_slot *e;
+
+			if (id == FIELD_IGNORE)
+				continue;
+			if (id >= FIELD_COUNT) {
+				p->slow = 1;
+				continue;
+			}
+			t = field_table[id].type;
+			if (group[t] != g)
+				continue;
+			e = &p->e[p->nnum + p->naddr + p->nenum + p->nsym];
+			e->slot = (uint8_t)i;
+			e->id = (uint8_t)id;
+			e->off = (uint16_t)(offsetof(struct flow, v) +
+			    (size_t)id * sizeof(union flow_val));
+			e->maxlen = t == FT_PORT ? 5 : 20;
+			e->time = t == FT_TIME;
+			/* a time above 2^31 - 1 leaves the range and is
+			 * then taken as milliseconds */
+			e->lo = t == FT_INT ? field_table[id].min : 0;
+			e->span = t == FT_PORT ? 65535 : t == FT_TIME ?
+			    0x7fffffffu : t == FT_INT ? (uint64_t)
+			    field_table[id].max - field_table[id].min :
+			    UINT64_MAX;
+			p->present[id >> 6] |= (uint64_t)1 << (id & 63);
+			*count[g] += 1;
+		}
+	}
+	p->valid = 1;
+	return p;
+}
+
+/* Convert n (1..8) decimal digits in the low bytes of x; -1 if one is not a
+ * digit.  The bytes above the n are ignored. */
+static inline int
+digits8(uint64_t x, unsigned n, uint64_t *out)
+{
+	unsigned sh = 64 - 8 * n;
+	uint64_t d = x - 0x3030303030303030ull;
+
+	/* A byte is a digit when neither b - '0' nor b + 0x46 sets its top
+	 * bit; borrows and carries only move up from a byte that fails.  The
+	 * shift drops the bytes past the n, then puts the digits at the top
+	 * so that the leading bytes are zeros. */
+	if (((((x + 0x4646464646464646ull) | d) & 0x8080808080808080ull)
+	    << sh) != 0)
+		return -1;
+	d <<= sh;
+	d = (d * 10 + (d >> 8)) & 0x00ff00ff00ff00ffull;
+	d = (d * 100 + (d >> 16)) & 0x0000ffff0000ffffull;
+	d = (d * 10000 + (d >> 32)) & 0xffffffffull;
+	*out = d;
+	return 0;
+}
+
+/* Convert n (1..4) decimal digits in the low bytes of x, as digits8 does
+ * with eight; -1 if one is not a digit. */
+static inline int
+digits4(uint32_t x, unsigned n, uint64_t *out)
+{
+	unsigned sh = 32 - 8 * n;
+	uint32_t d = x - 0x30303030u;
+
+	if (((((x + 0x46464646u) | d) & 0x80808080u) << sh) != 0)
+		return -1;
+	d <<= sh;
+	d = (d * 10 + (d >> 8)) & 0x00ff00ffu;
+	*out = (d * 100 + (d >> 16)) & 0xffffu;
+	return 0;
+}
+
+#if defined(__SSE2__)
+/* Convert the n (9..16) decimal digits that end at end16 + 16 with SSE2,
+ * reading the 16 bytes before that end (the bytes ahead of the digits are
+ * masked off); -1 if one is not a digit. */
+static FAST_INLINE int
+digits16(const char *end16, unsigned n, uint64_t *out)
+{
+	static const uint8_t keep[32] = {
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+	};
+	__m128i d, x;
+
+	d = _mm_and_si128(_mm_sub_epi8(_mm_loadu_si128((const __m128i *)end16),
+	    _mm_set1_epi8('0')), _mm_loadu_si128((const __m128i *)(keep + n)));
+	if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(d,
+	    _mm_set1_epi8(9)), _mm_set1_epi8(9))) != 0xffff)
+		return -1;
+	/* pairs of digits in 16 bits (the first byte is the higher digit),
+	 * then four in 32, then eight: A (bytes 0-7) and B (8-15) */
+	x = _mm_add_epi16(_mm_mullo_epi16(_mm_and_si128(d,
+	    _mm_set1_epi16(0xff)), _mm_set1_epi16(10)), _mm_srli_epi16(d, 8));
+	x = _mm_madd_epi16(x, _mm_set1_epi32(1 << 16 | 100));
+	x = _mm_packs_epi32(x, x);
+	x = _mm_madd_epi16(x, _mm_set1_epi32(1 << 16 | 10000));
+	*out = (uint64_t)(uint32_t)_mm_cvtsi128_si32(x) * 100000000u +
+	    (uint32_t)_mm_cvtsi128_si32(_mm_srli_si128(x, 4));
+	return 0;
+}
+#endif
+
+/* Convert a decimal number of 17 to 20 bytes at line[s]; -1 if it is not
+ * all digits or does not fit 64 bits (as parse_u64 decides). */
+static int
+long_number(const char *line, size_t len, size_t s, unsigned n, uint64_t *out)
+{
+	uint64_t a, b, c;
+	unsigned h = n - 16;
+
+	if (n > 20 ||
+	    digits8(load8(line, len, s), h, &a) < 0 ||
+	    digits8(load8(line, len, s + h), 8, &b) < 0 ||
+	    digits8(load8(line, len, s + h + 8), 8, &c) < 0)
+		return -1;
+	b = b * 100000000u + c;
+	/* UINT64_MAX is 1844 6744073709551615 */
+	if (a > 1844 || (a == 1844 && b > 6744073709551615ull))
+		return -1;
+	*out = a * 10000000000000000ull + b;
+	return 0;
+}
+
+/* Convert the decimal number of n (1..20) bytes at line[s]; -1 if it is
+ * not all digits or does not fit 64 bits. */
+static FAST_INLINE int
+fast_number(const char *line, size_t len, size_t s, unsigned n, uint64_t *out)
+{
+	uint64_t a, b;
+	unsigned h;
+
+	if (n <= 4)
+		return digits4((uint32_t)load8(line, len, s), n, out);
+	if (n <= 8)
+		return digits8(load8(line, len, s), n, out);
+	if (n > 16)
+		return long_number(line, len, s, n, out);
+#if defined(__SSE2__)
+	if (s + n >= 16)
+		return digits16(line + s + n - 16, n, out);
+#endif
+	h = n - 8;
+	if (digits8(load8(line, len, s), h, &a) < 0 ||
+	    digits8(load8(line, len, s + h), 8, &b) < 0)
+		return -1;
+	*out = a * 100000000u + b;
+	return 0;
+}
+
+/* Parse a strict dotted quad of exactly n bytes at p (1 to 3 digits per
+ * part, no leading zero, <= 255), as flow.c's parse_v4; -1 if bad. */
+static int
+dotted_quad(const unsigned char *p, size_t n, uint8_t out[4])
+{
+	size_t i = 0;
+	int part;
+
+	for (part = 0; part < 4; part++) {
+		unsigned v = 0;
+		size_t start = i;
+
+		while (i < n && (unsigned)(p[i] - '0') < 10 && i - start < 3)
+			v = v * 10 + (unsigned)(p[i++] - '0');
+		if (i == start || v > 255 || (i - start > 1 && p[start] == '0'))
+			return -1;
+		out[part] = (uint8_t)v;
+		if (part < 3) {
+			if (i >= n || p[i] != '.')
+				return -1;
+			i++;
+		}
+	}
+	return i == n ? 0 : -1;
+}
+
+/* Store IPv4 octets (o's low byte first) as ::ffff:a.b.c.d. */
+static inline void
+put_v4(struct flow_addr *a, uint32_t o)
+{
+	uint64_t lo = 0, hi = 0xffff0000u | ((uint64_t)o << 32);
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	hi = __builtin_bswap64(hi);
+#endif
+	memcpy(a->b, &lo, 8);
+	memcpy(a->b + 8, &hi, 8);
+}
+
+#if defined(__SSE2__)
+/* Value of the l (1..4) digits at b[st]: one SWAR step (x86 is little
+ * endian); the bytes after them are shifted out. */
+static inline uint32_t
+octet(const unsigned char *b, unsigned st, unsigned l)
+{
+	uint32_t x;
+
+	memcpy(&x, b + st, 4);
+	x = (x - 0x30303030u) << (32 - 8 * l);
+	x = (x * 10 + (x >> 8)) & 0x00ff00ffu;
+	return (x * 100 + (x >> 16)) & 0xffffu;
+}
+
+/* Parse the dotted quad of n bytes at line[s]: one 16-byte compare each
+ * finds its dots, digits and zeros, and the dots give the parts; -1 if it
+ * is not a strict dotted quad (what flow_addr_parse takes). */
+static FAST_INLINE int
+fast_v4(const char *line, size_t len, size_t s, unsigned n,
+    struct flow_addr *a)
+{
+	unsigned char b[20];
+	__m128i v;
+	unsigned all, dots, digits, zeros, d1, d2, d3, r1, r2;
+	uint32_t o0, o1, o2, o3;
+
+	if (n - 7 > 8)	/* not 7..15 bytes */
+		return -1;
+	if (s + 16 <= len)
+		v = _mm_loadu_si128((const __m128i *)(line + s));
+	else
+		v = _mm_set_epi64x((long long)(n > 8 ?
+		    load8(line, len, s + 8) : 0),
+		    (long long)load8(line, len, s));
+	all = (1u << n) - 1;
+	dots = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
+	    _mm_set1_epi8('.')));
+	/* '0'..'9' + 0x50 are the ten smallest signed bytes */
+	digits = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(
+	    _mm_add_epi8(v, _mm_set1_epi8(0x50)), _mm_set1_epi8(-118)));
+	zeros = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
+	    _mm_set1_epi8('0')));
+	dots &= all;
+	digits &= all;
+	if ((dots | digits) != all)
+		return -1;
+	/* the first three dots (bit 15, past any line of 15, if fewer) */
+	r1 = dots & (dots - 1);
+	r2 = r1 & (r1 - 1);
+	d1 = (unsigned)__builtin_ctz(dots | 0x8000);
+	d2 = (unsigned)__builtin_ctz(r1 | 0x8000);
+	d3 = (unsigned)__builtin_ctz(r2 | 0x8000);
+	/* parts of 1 to 4 digits (four are caught as > 255 or by their
+	 * leading zero), no fourth dot, no zero leading a longer part */
+	if ((((d1 - 1) | (d2 - d1 - 2) | (d3 - d2 - 2) | (n - d3 - 2)) & ~3u) ||
+	    (r2 & (r2 - 1)) || (zeros & ((dots << 1) | 1) & (digits >> 1)))
+		return -1;
+	_mm_storeu_si128((__m128i *)b, v);
+	memset(b + 16, 0, 4);
+	o0 = octet(b, 0, d1);
+	o1 = octet(b, d1 + 1, d2 - d1 - 1);
+	o2 = octet(b, d2 + 1, d3 - d2 - 1);
+	o3 = octet(b, d3 + 1, n - d3 - 1);
+	if ((o0 | o1 | o2 | o3) > 255)
+		return -1;
+	put_v4(a, o0 | o1 << 8 | o2 << 16 | o3 << 24);
+	return 0;
+}
+#else
+/* Parse a dotted quad of n bytes at line[s]; -1 if it is not strict. */
+static inline int
+fast_v4(const char *line, size_t len, size_t s, unsigned n,
+    struct flow_addr *a)
+{
+	uint8_t q[4];
+
+	(void)len;
+	if (n < 7 || n > 15 ||
+	    dotted_quad((const unsigned char *)line + s, n, q) < 0)
+		return -1;
+	put_v4(a, (uint32_t)q[0] | (uint32_t)q[1] << 8 |
+	    (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24);
+	return 0;
+}
+#endif
+
+/* One more than the value of each byte as a hex digit; 0: not one. */
+static const uint8_t hex1[256] = {
+	['0'] = 1, ['1'] = 2, ['2'] = 3, ['3'] = 4, ['4'] = 5, ['5'] = 6,
+	['6'] = 7, ['7'] = 8, ['8'] = 9, ['9'] = 10,
+	['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
+	['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
+};
+
+/* Parse an IPv6 address of n bytes at p in the RFC 4291 text forms: eight
+ * groups of 1-4 hex digits, one "::" standing for at least one zero group,
+ * a dotted-quad tail for the last two groups.  Accepts only what inet_pton
+ * accepts, with the same bytes; -1 for anything else (the exact path then
+ * decides). */
+static int
+fast_v6(const unsigned char *p, size_t n, struct flow_addr *a)
+{
+	unsigned g[8];
+	int ng = 0, gap = -1, i, k;
+	size_t j = 0;
+
+	if (n < 2 || n > 45)
+		return -1;
+	if (p[0] == ':') {
+		if (p[1] != ':')
+			return -1;
+		gap = 0;
+		j = 2;
+		if (j == n)
+			goto done;
+	}
+	for (;;) {
+		size_t start = j;
+		unsigned v = 0, h;
+
+		while (j < n && j - start < 5 && (h = hex1[p[j]]) != 0) {
+			v = v << 4 | (h - 1);
+			j++;
+		}
+		if (j == start || j - start > 4)
+			return -1;
+		if (j < n && p[j] == '.') {
+			uint8_t q[4];
+
+			if (ng > 6 || dotted_quad(p + start, n - start, q) < 0)
+				return -1;
+			g[ng++] = (unsigned)q[0] << 8 | q[1];
+			g[ng++] = (unsigned)q[2] << 8 | q[3];
+			break;
+		}
+		if (ng == 8)
+			return -1;
+		g[ng++] = v;
+		if (j == n)
+			break;
+		if (p[j] != ':' || ++j == n)
+			return -1;	/* a stray byte, or a trailing ':' */
+		if (p[j] == ':') {
+			if (gap >= 0)
+				return -1;
+			gap = ng;
+			if (++j == n)
+				break;
+		}
+	}
+done:
+	if (gap < 0 ? ng != 8 : ng > 7)
+		return -1;
+	k = 0;
+	for (i = 0; i < 8; i++) {
+		unsigned x;
+
+		if (gap >= 0 && i >= gap && i < gap + 8 - ng)
+			x = 0;
+		else
+			x = g[k++];
+		a->b[2 * i] = (uint8_t)(x >> 8);
+		a->b[2 * i + 1] = (uint8_t)x;
+	}
+	return 0;
+}
+
+#if defined(__SSE2__)
+/* The smallest and largest bytes seen so far (as unsigned). */
+typedef struct {
+	__m128i lo, hi;
+} fast_bad;
+#define FAST_BAD_NONE { _mm_set1_epi8(' '), _mm_set1_epi8(' ') }
+
+/* Tell whether a byte outside ' '..'~' was seen. */
+static FAST_INLINE int
+fast_bad_any(const fast_bad *b)
+{
+	return _mm_movemask_epi8(_mm_and_si128(
+	    _mm_cmpeq_epi8(_mm_max_epu8(b->lo, _mm_set1_epi8(' ')), b->lo),
+	    _mm_cmpeq_epi8(_mm_min_epu8(b->hi, _mm_set1_epi8('~')), b->hi)))
+	    != 0xffff;
+}
+#define FAST_BAD_ANY(b) fast_bad_any(&(b))
+
+/* Mask of the spaces among the 16 bytes of v; the smallest and largest
+ * bytes go into *bad (space and printable ASCII are ' '..'~'). */
+static FAST_INLINE unsigned
+chunk_spaces(__m128i v, fast_bad *bad)
+{
+	bad->lo = _mm_min_epu8(bad->lo, v);
+	bad->hi = _mm_max_epu8(bad->hi, v);
+	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
+	    _mm_set1_epi8(' ')));
+}
+
+/* Mask of the spaces among the 64 bytes at line[i], i + 64 <= len. */
+static FAST_INLINE uint64_t
+block_spaces(const char *line, size_t i, fast_bad *bad)
+{
+	const __m128i *q = (const __m128i *)(line + i);
+
+	return (uint64_t)chunk_spaces(_mm_loadu_si128(q), bad) |
+	    (uint64_t)chunk_spaces(_mm_loadu_si128(q + 1), bad) << 16 |
+	    (uint64_t)chunk_spaces(_mm_loadu_si128(q + 2), bad) << 32 |
+	    (uint64_t)chunk_spaces(_mm_loadu_si128(q + 3), bad) << 48;
+}
+
+/* Mask of the spaces among the last len - i (1..63) bytes of the line:
+ * the 64 bytes ending at the line's end, shifted (their first bytes were
+ * looked at already), or a padded copy of a line shorter than 64. */
+static FAST_INLINE uint64_t
+tail_spaces(const char *line, size_t len, size_t i, fast_bad *bad)
+{
+	char pad[64];
+
+	if (len >= 64)
+		return block_spaces(line, len - 64, bad) >> (64 - (len - i));
+	memset(pad, 'x', sizeof pad);
+	memcpy(pad, line, len);
+	return block_spaces(pad, 0, bad);
+}
+#else
+/* Bad bytes seen so far: a flag. */
+typedef unsigned fast_bad;
+#define FAST_BAD_NONE 0
+#define FAST_BAD_ANY(b) ((b) != 0)
+
+/* Mask of the spaces among the bytes [i, min(i + 64, len)); a byte that is
+ * neither space nor printable ASCII sets *bad. */
+static uint64_t
+tail_spaces(const char *line, size_t len, size_t i, fast_bad *bad)
+{
+	uint64_t sp = 0;
+	unsigned c;
+
+	for (c = 0; c < 64 && i + c < len; c++) {
+		unsigned char ch = (unsigned char)line[i + c];
+
+		if (ch == ' ')
+			sp |= (uint64_t)1 << c;
+		else if (ch < 0x21 || ch >= 0x7f)
+			*bad = 1;
+	}
+	return sp;
+}
+
+/* Mask of the spaces among the 64 bytes at line[i], i + 64 <= len. */
+static FAST_INLINE uint64_t
+block_spaces(const char *line, size_t i, fast_bad *bad)
+{
+	return tail_spaces(line, i + 64, i, bad);
+}
+#endif
+
+/* Find the token edges of a line: starts[k] and ends[k] of token k; returns
+ * the number of tokens, or -1 when there are more than max or a byte is
+ * neither space nor printable ASCII. */
+static int
+line_tokens(const char *line, size_t len, uint32_t *starts, uint32_t *ends,
+    int max)
+{
+	fast_bad bad = FAST_BAD_NONE;
+	uint64_t carry = 0;
+	size_t i;
+	int k = 0;
+
+	for (i = 0; i < len; i += 64) {
+		uint64_t word, edges;
+
+		if (i + 64 <= len)
+			word = ~block_spaces(line, i, &bad);
+		else	/* past the end: spaces */
+			word = ~tail_spaces(line, len, i, &bad) &
+			    ((1ull << (len - i)) - 1);
+		edges = word ^ (word << 1 | carry);
+		carry = word >> 63;
+		while (edges) {
+			uint32_t pos = (uint32_t)(i + (unsigned)__builtin_ctzll(edges));
+
+			if (k & 1)
+				ends[k >> 1] = pos;
+			else
+				starts[k >> 1] = pos;
+			k++;
+			edges &= edges - 1;
+		}
+		if (k > 2 * max)
+			return -1;
+	}
+	if (carry)
+		ends[k++ >> 1] = (uint32_t)len;
+	if (FAST_BAD_ANY(bad))
+		return -1;
+	return k / 2;
+}
+
+/* A field whose value did not convert: fine only as "-", which clears its
+ * bit in present; 0, or -1. */
+static FAST_INLINE int
+absent(const char *line, size_t s, unsigned l, unsigned id, uint64_t *present)
+{
+	if (l != 1 || line[s] != '-')
+		return -1;
+	present[id >> 6] &= ~((uint64_t)1 << (id & 63));
+	return 0;
+}
+
+/* Convert every field of the line, field i being [starts[i], ends[i]), or
+ * [ends[i - 1] + 1, ends[i]) when starts is NULL (ends[-1] is then -1),
+ * one loop per type; 0, or -1 to leave the line to the exact path. */
+static FAST_INLINE int
+convert_fields(const struct fast_plan *plan, const struct format *fmt,
+    const char *line, size_t len, const uint32_t *starts,
+    const uint32_t *ends, struct flow *out)
+{
+	const struct fast_slot *q = plan->e, *qe;
+	uint64_t present[2];
+	uint32_t flags = 0;
+
+	present[0] = plan->present[0];
+	present[1] = plan->present[1];
+	for (qe = q + plan->nnum; q < qe; q++) {
+		size_t s = starts ? starts[q->slot] : ends[q->slot - 1] + 1u;
+		unsigned l = ends[q->slot] - (uint32_t)s;
+		uint64_t u;
+
+		if (l > q->maxlen || fast_number(line, len, s, l, &u) < 0) {
+			if (absent(line, s, l, q->id, present) < 0)
+				return -1;
+			continue;
+		}
+		if (u - q->lo > q->span) {
+			if (!q->time)
+				return -1;	/* out of range */
+			u /= 1000;
+			flags |= FLOW_MS_TIME;
+		}
+		((union flow_val *)(void *)((char *)out + q->off))->u = u;
+	}
+	for (qe = q + plan->naddr; q < qe; q++) {
+		size_t s = starts ? starts[q->slot] : ends[q->slot - 1] + 1u;
+		unsigned l = ends[q->slot] - (uint32_t)s;
+		struct flow_addr *a = &((union flow_val *)(void *)
+		    ((char *)out + q->off))->a;
+
+		if (fast_v4(line, len, s, l, a) < 0 &&
+		    fast_v6((const unsigned char *)line + s, l, a) < 0 &&
+		    absent(line, s, l, q->id, present) < 0)
+			return -1;
+	}
+	for (qe = q + plan->nenum; q < qe; q++) {
+		size_t s = starts ? starts[q->slot] : ends[q->slot - 1] + 1u;
+		unsigned l = ends[q->slot] - (uint32_t)s;
+		const struct fast_enum *en = &fast_enums[q->id];
+		uint64_t w0, w1 = 0;
+		unsigned k;
+
+		/* AWS's own spelling, compared as words; any other case
+		 * goes to the exact path. */
+		if (l > 16)
+			return -1;
+		w0 = load8(line, len, s);
+		if (l < 8)
+			w0 &= ~0ull >> (64 - 8 * l);
+		else if (l > 8)
+			w1 = load8(line, len, s + 8) &
+			    (~0ull >> (64 - 8 * (l - 8)));
+		/* unused words are 0, which no token of 1 to 16 bytes is */
+		for (k = 0; k < FAST_ENUM_WORDS; k++)
+			if (en->w[k][0] == w0 && en->w[k][1] == w1)
+				break;
+		if (k < FAST_ENUM_WORDS)
+			((union flow_val *)(void *)((char *)out + q->off))->u =
+			    k + 1;
+		else if (absent(line, s, l, q->id, present) < 0)
+			return -1;
+	}
+	for (qe = q + plan->nsym; q < qe; q++) {
+		size_t s = starts ? starts[q->slot] : ends[q->slot - 1] + 1u;
+		unsigned l = ends[q->slot] - (uint32_t)s;
+		union flow_val *v = (union flow_val *)(void *)((char *)out +
+		    q->off);
+
+		if (l == 1 && line[s] == '-')
+			present[q->id >> 6] &= ~((uint64_t)1 << (q->id & 63));
+		v->s.p = line + s;
+		v->s.len = l;
+	}
+	out->present[0] = present[0];
+	out->present[1] = present[1];
+	out->flags = flags;
+	out->fmt = fmt;
+	return 0;
 }
 
 /* Parse a well-formed line of fmt in one pass; -1 means "take the slow
- * path".  Each byte is read once: numbers are converted while they are
- * scanned, symbols are checked to be printable ASCII while their end is
- * found.  Anything unusual (tabs, non-ASCII, a bad value, a wrong count,
- * a 20-digit number, IPv6) is left to the general path, which is exact. */
+ * path".  See the notes above: the spaces first, then fields by type.
+ * Anything unusual (tabs, non-ASCII, a bad value, a wrong count, an enum
+ * word not in AWS's spelling, an IPv6 form fast_v6 does not take) is left
+ * to the general path, which is exact. */
 int
 parse_fast(const struct format *fmt, const char *line, size_t len,
     struct flow *out)
 {
-	const unsigned char *p = (const unsigned char *)line;
-	const unsigned char *end = p + len;
-	int i, n = fmt->n;
+	uint32_t starts[FORMAT_MAX + 66], ends1[FORMAT_MAX + 67];
+	uint32_t *ends = ends1 + 1;
+	const struct fast_plan *plan;
+	fast_bad bad = FAST_BAD_NONE;
+	uint64_t dbl = 0, carry = 1;
+	size_t i;
+	int n = fmt->n, k = 0;
 
-	out->present[0] = out->present[1] = 0;
-	out->flags = 0;
-	out->fmt = fmt;
-	while (p < end && *p == ' ')
-		p++;
-	for (i = 0; i < n; i++) {
-		const unsigned char *q = p;
-		int id = fmt->field[i];
-		union flow_val *v;
-		uint64_t u;
-		int n_digits;
+	if (n == 0 || len == 0 || len >= UINT32_MAX)
+		return -1;
+	plan = fast_plan_get(fmt);
+	if (plan->slow)
+		return -1;
+	/* The spaces, with one more at len (and one before the line in
+	 * carry): with no two next to each other, field k ends at space k
+	 * and the next starts after it. */
+	ends1[0] = UINT32_MAX;	/* so that field 0 starts at 0 */
+	for (i = 0;; i += 64) {
+		uint64_t sp;
 
-		if (p >= end)
-			return -1;
-		if (*p == '-' && (p + 1 == end || p[1] == ' ')) {
-			p++;
-			goto next;
+		if (i + 64 <= len)
+			sp = block_spaces(line, i, &bad);
+		else if (i < len)
+			sp = tail_spaces(line, len, i, &bad) |
+			    (uint64_t)1 << (len - i);
+		else
+			sp = 1;
+		dbl |= sp & (sp << 1 | carry);
+		carry = sp >> 63;
+		while (sp) {
+			uint32_t e = (uint32_t)i + (uint32_t)__builtin_ctzll(sp);
+
+			ends[k++] = e;
+			sp &= sp - 1;
 		}
-		v = &out->v[id == FIELD_IGNORE ? 0 : id];
-		switch (fmt->type[i]) {
-		case FT_PORT:
-		case FT_INT:
-		case FT_COUNTER:
-		case FT_TIME:
-			n_digits = scan_number(&q, end, &u);
-			if (n_digits == 0 || n_digits > 19 || (q < end && *q != ' '))
-				return -1;
-			if (fmt->type[i] == FT_PORT) {
-				if (u > 65535)
-					return -1;
-			} else if (fmt->type[i] == FT_INT) {
-				if (u < field_table[id].min || u > field_table[id].max)
-					return -1;
-			} else if (fmt->type[i] == FT_TIME && u > 0x7fffffffu) {
-				u /= 1000;
-				out->flags |= FLOW_MS_TIME;
-			}
-			v->u = u;
-			break;
-		case FT_ADDR: {
-			unsigned part, oct;
-
-			memset(v->a.b, 0, 10);
-			v->a.b[10] = v->a.b[11] = 0xff;
-			for (part = 0; part < 4; part++) {
-				unsigned c;
-
-				/* one to three digits, no leading zero, <= 255 */
-				if (q >= end || (oct = (unsigned)(*q - '0')) > 9)
-					break;
-				q++;
-				if (q < end && (c = (unsigned)(*q - '0')) <= 9) {
-					if (oct == 0)
-						break;
-					oct = oct * 10 + c;
-					q++;
-					if (q < end &&
-					    (c = (unsigned)(*q - '0')) <= 9) {
-						oct = oct * 10 + c;
-						q++;
-						if (oct > 255)
-							break;
-					}
-				}
-				v->a.b[12 + part] = (uint8_t)oct;
-				if (part < 3) {
-					if (q >= end || *q != '.')
-						break;
-					q++;
-				}
-			}
-			if (part == 4 && (q == end || *q == ' '))
-				break;
-			/* Not a plain dotted quad: IPv6, or bad. */
-			q = scan_symbol(p, end);
-			if ((q < end && *q != ' ') ||
-			    flow_addr_parse((const char *)p, (size_t)(q - p),
-			    &v->a) < 0)
-				return -1;
-			break;
-		}
-		case FT_ENUM: {
-			const char *const *w = field_table[id].words;
-			size_t tl;
-			unsigned k;
-
-			q = scan_symbol(q, end);
-			tl = (size_t)(q - p);
-			/* AWS's own spelling, compared in place; any other
-			 * case goes to the exact path. */
-			for (k = 0; w[k] != NULL; k++)
-				if (w[k][0] == (char)p[0] &&
-				    strncmp(w[k], (const char *)p, tl) == 0 &&
-				    w[k][tl] == '\0')
-					break;
-			if (w[k] == NULL)
-				return -1;
-			v->u = k + 1;
-			break;
-		}
-		default:	/* FT_SYMBOL, and ignored columns */
-			q = scan_symbol(q, end);
-			if (q < end && *q != ' ')
-				return -1;
-			v->s.p = (const char *)p;
-			v->s.len = (uint32_t)(q - p);
-			break;
-		}
-		if (id != FIELD_IGNORE)
-			out->present[id >> 6] |= (uint64_t)1 << (id & 63);
-		p = q;
-next:
-		while (p < end && *p == ' ')
-			p++;
+		if (k > n || i + 64 > len)
+			break;	/* done, too many fields, or two spaces */
 	}
-	return p == end ? 0 : -1;
+	if (FAST_BAD_ANY(bad))
+		return -1;
+	if (dbl == 0) {
+		if (k != n)
+			return -1;
+		return convert_fields(plan, fmt, line, len, NULL, ends, out);
+	}
+	if (line_tokens(line, len, starts, ends, n) != n)
+		return -1;
+	return convert_fields(plan, fmt, line, len, starts, ends, out);
 }
 
 /* Parse a line in format fmt (NULL: choose by field count). */

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -403,7 +404,7 @@ test_fast_numbers(void **state)
 		if (d > 20)
 			snprintf(line, sizeof line, "123456789012345678901 7");
 		r = parse_fast(&fmt, line, strlen(line), &f);
-		if (d <= 19) {
+		if (d <= 20) {	/* 12345678901234567890 fits 64 bits */
 			assert_int_equal(r, 0);
 			assert_true(f.v[F_BYTES].u == x);
 			assert_int_equal(f.v[F_PACKETS].u, 7);
@@ -411,6 +412,344 @@ test_fast_numbers(void **state)
 			assert_int_equal(r, -1);	/* exact path decides */
 		assert_same_parse(&fmt, line, strlen(line));
 	}
+}
+
+/* Parse line through a copy of exactly len bytes (so the sanitizer build
+ * catches a read past its end), and again in the middle of a buffer whose
+ * neighbouring bytes would change the answer if they were read. */
+static void
+same_parse_fenced(const struct format *fmt, const char *line, size_t len)
+{
+	char *exact = malloc(len ? len : 1);
+	char buf[8192 + 64];
+
+	assert_non_null(exact);
+	memcpy(exact, line, len);
+	assert_same_parse(fmt, exact, len);
+	free(exact);
+	assert_true(len + 64 <= sizeof buf);
+	memset(buf, '7', 32);
+	memcpy(buf + 32, line, len);
+	memcpy(buf + 32 + len, " 9 9 -:1.", 9);
+	memset(buf + 32 + len + 9, '8', 23);
+	assert_same_parse(fmt, buf + 32, len);
+}
+
+/* Assert that the one-pass parser takes the line (and agrees). */
+static void
+assert_fast_takes(const struct format *fmt, const char *line)
+{
+	struct flow f;
+
+	if (parse_fast(fmt, line, strlen(line), &f) != 0)
+		fail_msg("fast path declined: '%s'", line);
+	same_parse_fenced(fmt, line, strlen(line));
+}
+
+/* Lines of every length from 1 to 300 bytes (the 16- and 64-byte steps of
+ * the space mask), with the odd spacing the exact path allows. */
+static void
+test_fast_lengths(void **state)
+{
+	static const char *const shapes[] = {
+		"%s 7", " %s 7", "%s 7 ", "%s  7", "%s\t7", "%s 7\t",
+		"%s - ", "- %s", "%s 7 7", "%s", "%s 7x", "%s\x01 7",
+		"%s \xd0\xb1", "%s -7", "%s 07", "%s\x7f 7", "%s 7\x7f",
+		"%s 7\xff", "\x1f%s 7", "%s ~7", "~%s 7~",
+	};
+	struct format fmt;
+	char e[64], sym[400], line[512];
+	size_t k, n;
+
+	(void)state;
+	assert_int_equal(format_from_spec("account-id packets", &fmt, e,
+	    sizeof e), 1);
+	for (n = 1; n <= 300; n++) {
+		for (k = 0; k < n; k++)
+			sym[k] = (char)('a' + k % 26);
+		sym[n] = '\0';
+		for (k = 0; k < sizeof shapes / sizeof shapes[0]; k++) {
+			snprintf(line, sizeof line, shapes[k], sym);
+			same_parse_fenced(&fmt, line, strlen(line));
+		}
+		snprintf(line, sizeof line, "%s 7", sym);
+		assert_fast_takes(&fmt, line);
+		snprintf(line, sizeof line, "%s 1234567890123", sym);
+		assert_fast_takes(&fmt, line);
+		snprintf(line, sizeof line, " %s  7 ", sym);	/* AWS spacing */
+		assert_fast_takes(&fmt, line);
+	}
+	/* a number field last, of every length, at every line length */
+	assert_int_equal(format_from_spec("packets bytes", &fmt, e, sizeof e),
+	    1);
+	for (n = 1; n <= 70; n++) {
+		for (k = 1; k <= 21; k++) {
+			size_t j, len;
+
+			len = (size_t)snprintf(line, sizeof line, "%.*s ",
+			    (int)n, "1234567890123456789012345678901234567890"
+			    "12345678901234567890123456789012345678901234");
+			for (j = 0; j < k; j++)
+				line[len++] = (char)('0' + (j * 7 + n) % 10);
+			line[len] = '\0';
+			same_parse_fenced(&fmt, line, len);
+			if (n <= 19 && k <= 19)
+				assert_fast_takes(&fmt, line);
+		}
+	}
+	/* a line longer than the fast path's space mask */
+	{
+		static char big[6000];
+
+		memset(big, 'q', 5000);
+		memcpy(big + 5000, " 42", 4);
+		assert_int_equal(format_from_spec("account-id packets", &fmt,
+		    e, sizeof e), 1);
+		assert_fast_takes(&fmt, big);
+		memcpy(big + 5000, "  42 ", 6);
+		assert_fast_takes(&fmt, big);
+		big[100] = ' ';
+		same_parse_fenced(&fmt, big, strlen(big));
+		big[100] = '\t';
+		same_parse_fenced(&fmt, big, strlen(big));
+	}
+}
+
+/* Numbers near the limits of each numeric type. */
+static void
+test_fast_number_edges(void **state)
+{
+	static const char *const lines[] = {
+		"0 0 0 0 0 0", "65535 65535 255 255 1 1",
+		"65536 1 6 1 1 1", "1 000080 6 1 1 1", "1 00080 6 1 1 1",
+		"1 1 0006 1 1 1", "1 1 256 1 1 1", "1 1 000000000000000000006 1 1 1",
+		"1 1 6 18446744073709551615 1 1",
+		"1 1 6 18446744073709551616 1 1",
+		"1 1 6 99999999999999999999 1 1",
+		"1 1 6 00000000000000000001 1 1",
+		"1 1 6 1844674407370955161 1 1",
+		"1 1 6 9999999999999999999 1 1",
+		"1 1 6 1 2147483647 2147483648",
+		"1 1 6 1 18446744073709551615 4294967295999",
+		"1 1 6 1 1 12345678901234567890",
+		"1 1 6 1/ 1 1", "1 1 6 1: 1 1", "1 1 6 :1 1 1", "1 1 6 /1 1 1",
+		"1 1 6 12345678/ 1 1", "1 1 6 123456789012345/ 1 1",
+		"1 1 6 1 1 12345678901234567/", "1 1 6 1 1 -", "- - - - - -",
+		"1 1 6 1 1 -1", "1 1 6 1 1 --", "+1 1 6 1 1 1",
+	};
+	struct format fmt;
+	char e[64];
+	size_t i;
+
+	(void)state;
+	assert_int_equal(format_from_spec("srcport dstport protocol bytes "
+	    "start end", &fmt, e, sizeof e), 1);
+	for (i = 0; i < sizeof lines / sizeof lines[0]; i++)
+		same_parse_fenced(&fmt, lines[i], strlen(lines[i]));
+	assert_fast_takes(&fmt, "1 1 6 18446744073709551615 1 1");
+	assert_fast_takes(&fmt, "1 1 6 00000000000000000001 1 1");
+	assert_fast_takes(&fmt, "1 1 6 1 18446744073709551615 4294967295999");
+	assert_fast_takes(&fmt, "- - - - - -");
+	assert_fast_takes(&fmt, "1 00080 0006 1 1 1");
+}
+
+/* Enum words: AWS's spelling on the fast path, other case and near misses
+ * only where the exact path agrees. */
+static void
+test_fast_enums(void **state)
+{
+	static const char *const words[] = {
+		"ACCEPT", "REJECT", "accept", "Accept", "ACC", "ACCEPTX",
+		"ACCEPT-", "REJECTED", "A", "-", "--", "OK", "NODATA",
+		"SKIPDATA", "OKAY", "O", "ok", "SKIPDATAX", "SKIPDAT",
+		"NODATA1", "IPv4", "IPv6", "EFA", "ipv4", "IPv44", "EF",
+		"ingress", "egress", "INGRESS", "egres", "egresss",
+		"wavelength", "outpost", "localzone", "Wavelength",
+		"wavelengthx", "wavelengt", "localzone1", "local", "outpost!",
+		"wavelengthwavelengthwavelength",
+	};
+	static const char *const fields[] = {
+		"action", "log-status", "type", "flow-direction",
+		"sublocation-type",
+	};
+	struct format fmt;
+	char e[64], line[128];
+	size_t i, k;
+
+	(void)state;
+	for (k = 0; k < sizeof fields / sizeof fields[0]; k++) {
+		snprintf(line, sizeof line, "%s packets", fields[k]);
+		assert_int_equal(format_from_spec(line, &fmt, e, sizeof e), 1);
+		for (i = 0; i < sizeof words / sizeof words[0]; i++) {
+			snprintf(line, sizeof line, "%s 5", words[i]);
+			same_parse_fenced(&fmt, line, strlen(line));
+		}
+		snprintf(line, sizeof line, "packets %s", fields[k]);
+		assert_int_equal(format_from_spec(line, &fmt, e, sizeof e), 1);
+		for (i = 0; i < sizeof words / sizeof words[0]; i++) {
+			snprintf(line, sizeof line, "5 %s", words[i]);
+			same_parse_fenced(&fmt, line, strlen(line));
+			snprintf(line, sizeof line, "%s", words[i]);
+			same_parse_fenced(&fmt, line, strlen(line));
+		}
+	}
+	/* every word of every enum field takes the fast path, last or not */
+	for (i = 0; i < FIELD_COUNT; i++) {
+		const char *const *w = field_table[i].words;
+
+		if (field_table[i].type != FT_ENUM)
+			continue;
+		snprintf(line, sizeof line, "%s packets", field_name((int)i));
+		assert_int_equal(format_from_spec(line, &fmt, e, sizeof e), 1);
+		for (k = 0; w[k] != NULL; k++) {
+			struct flow f;
+
+			snprintf(line, sizeof line, "%s 5", w[k]);
+			assert_fast_takes(&fmt, line);
+			assert_int_equal(parse_fast(&fmt, line, strlen(line),
+			    &f), 0);
+			assert_int_equal(f.v[i].u, k + 1);
+		}
+		snprintf(line, sizeof line, "packets %s", field_name((int)i));
+		assert_int_equal(format_from_spec(line, &fmt, e, sizeof e), 1);
+		for (k = 0; w[k] != NULL; k++) {
+			snprintf(line, sizeof line, "5 %s", w[k]);
+			assert_fast_takes(&fmt, line);
+		}
+	}
+}
+
+/* Addresses: the forms the fast path takes give inet_pton's bytes, and the
+ * odd ones are left to the exact path. */
+static void
+test_fast_addresses(void **state)
+{
+	static const char *const good[] = {
+		"0.0.0.0", "255.255.255.255", "10.0.0.1", "1.22.133.4",
+		"100.10.1.0", "2001:db8:1234:a100:8d6e:3477:df66:f105",
+		"2a02:cf40::", "::", "::1", "1::", "1::2", "1:2:3:4:5:6:7::",
+		"::2:3:4:5:6:7:8", "1:2:3::6:7:8",
+		"2001:0db8:0000:0000:0000:0000:0000:0001", "2001:DB8::A",
+		"::ffff:10.0.0.1", "64:ff9b::192.0.2.33", "::1.2.3.4",
+		"1:2:3:4:5:6:1.2.3.4", "1::5:6:255.255.255.255", "fFfF::",
+		"0:0:0:0:0:0:0:0", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+	};
+	static const char *const odd[] = {
+		"256.1.1.1", "1.2.3", "1.2.3.4.5", "01.2.3.4", "1.02.3.4",
+		"1.2.3.00", "1..3.4", ".1.2.3", "1.2.3.", "1.2.3.4.",
+		"1234.1.1.1", "1.2.3.1000", "1.2.3.4a", "a1.2.3.4", "1.2.3.-",
+		"1.2.3.4:", "999.999.999.999", "300.2.3.4", "1.2.3.256",
+		"0.0.0.00", "1.2.3.4 ", "1.2.3:4",
+		"2001:db8::1::2", "2001:db8:g::1", "fe80::1%eth0",
+		"1:2:3:4:5:6:7:8:9", "1:2:3:4:5:6:7:8::", "::1:2:3:4:5:6:7:8",
+		":1", "1:", ":::", "1:::2", "12345::", "::12345", "1:2",
+		"::ffff:1.2.3", "::ffff:01.2.3.4", "::ffff:1.2.3.4.5",
+		"::1.2.3.4:1", "1:2:3:4:5:6:7:1.2.3.4", "::a.b.c.d",
+		"::ffff:256.1.1.1", ":", "::.", "1.2.3.4::", "1:2:3:4:5:6:7",
+		"::ffff:1.2.3.4.", "::1.2.3.04", "1::2:",
+	};
+	struct format fmt;
+	char e[64], line[160], text[64];
+	uint64_t rnd = 0x9e3779b97f4a7c15ull;
+	size_t i, k;
+
+	(void)state;
+	assert_int_equal(format_from_spec("srcaddr packets dstaddr", &fmt, e,
+	    sizeof e), 1);
+	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+		snprintf(line, sizeof line, "%s 1 %s", good[i], good[i]);
+		assert_fast_takes(&fmt, line);
+	}
+	for (i = 0; i < sizeof odd / sizeof odd[0]; i++) {
+		snprintf(line, sizeof line, "%s 1 %s", odd[i], odd[i]);
+		same_parse_fenced(&fmt, line, strlen(line));
+		snprintf(line, sizeof line, "1.2.3.4 1 %s", odd[i]);
+		same_parse_fenced(&fmt, line, strlen(line));
+	}
+	/* random strings of address bytes, and random addresses with a few
+	 * bytes changed */
+	for (i = 0; i < 200000; i++) {
+		static const char alpha[] = "0123456789abcdefABCDEF:::...";
+		size_t n;
+
+		rnd ^= rnd << 13;
+		rnd ^= rnd >> 7;
+		rnd ^= rnd << 17;
+		if (i % 2 == 0) {
+			n = 1 + rnd % 46;
+			for (k = 0; k < n; k++) {
+				rnd ^= rnd << 13;
+				rnd ^= rnd >> 7;
+				rnd ^= rnd << 17;
+				text[k] = alpha[(rnd >> 20) % (sizeof alpha - 1)];
+			}
+			text[n] = '\0';
+		} else {
+			struct flow f;
+			int z;
+
+			for (k = 0; k < 16; k++)
+				f.v[F_SRCADDR].a.b[k] =
+				    (uint8_t)(rnd >> (k * 4 % 60));
+			z = (int)(rnd % 16);	/* zero runs for "::" */
+			if (z > 8)
+				memset(f.v[F_SRCADDR].a.b + (z - 8),
+				    0, (size_t)(z - 8) * 2 % 14);
+			if (rnd % 5 == 0)	/* IPv4 */
+				memcpy(f.v[F_SRCADDR].a.b, "\0\0\0\0\0\0\0\0\0\0"
+				    "\xff\xff", 12);
+			flow_clear(&f);
+			flow_set(&f, F_SRCADDR);
+			n = flow_value_text(&f, F_SRCADDR, text, sizeof text);
+			for (k = 0; k < (rnd >> 60) % 3; k++) {
+				rnd ^= rnd << 13;
+				rnd ^= rnd >> 7;
+				rnd ^= rnd << 17;
+				text[rnd % n] = alpha[(rnd >> 20) %
+				    (sizeof alpha - 1)];
+			}
+		}
+		snprintf(line, sizeof line, "%s 1 %s", text, text);
+		same_parse_fenced(&fmt, line, strlen(line));
+	}
+}
+
+/* Columns vpctop does not know, and formats that change under the same
+ * struct, are handled as the exact path handles them. */
+static void
+test_fast_formats(void **state)
+{
+	static const char hdr[] = "version foo srcaddr bar packets";
+	static const char line[] = "2 x 10.0.0.1 ACCEPT 7";
+	struct format a, b;
+	struct flow f;
+	char e[64];
+
+	(void)state;
+	assert_int_equal(format_from_header(hdr, strlen(hdr), &a, 1), 0);
+	assert_fast_takes(&a, line);
+	assert_int_equal(parse_fast(&a, line, strlen(line), &f), 0);
+	assert_int_equal(f.v[F_VERSION].u, 2);
+	assert_int_equal(f.v[F_PACKETS].u, 7);
+	assert_false(flow_has(&f, F_ACTION));
+	same_parse_fenced(&a, "2 \xd0\xb1 10.0.0.1 x 7",
+	    strlen("2 \xd0\xb1 10.0.0.1 x 7"));
+	/* two formats of the same size, then one struct rewritten */
+	assert_int_equal(format_from_spec("bytes packets", &a, e, sizeof e), 1);
+	assert_int_equal(format_from_spec("packets bytes", &b, e, sizeof e), 1);
+	assert_int_equal(parse_fast(&a, "1 2", 3, &f), 0);
+	assert_int_equal(f.v[F_BYTES].u, 1);
+	assert_int_equal(parse_fast(&b, "1 2", 3, &f), 0);
+	assert_int_equal(f.v[F_BYTES].u, 2);
+	assert_int_equal(format_from_spec("srcport bytes", &b, e, sizeof e), 1);
+	assert_int_equal(parse_fast(&b, "1 2", 3, &f), 0);
+	assert_int_equal(f.v[F_SRCPORT].u, 1);
+	assert_false(flow_has(&f, F_PACKETS));
+	assert_int_equal(parse_fast(&b, "70000 2", 7, &f), -1);
+	assert_int_equal(format_from_spec("account-id bytes", &b, e, sizeof e),
+	    1);
+	assert_int_equal(parse_fast(&b, "70000 2", 7, &f), 0);
+	assert_memory_equal(f.v[F_ACCOUNT_ID].s.p, "70000", 5);
 }
 
 /* Reason names and texts exist for every reason. */
@@ -441,6 +780,11 @@ main(void)
 		cmocka_unit_test(test_reason_names),
 		cmocka_unit_test(test_fast_path_agrees),
 		cmocka_unit_test(test_fast_numbers),
+		cmocka_unit_test(test_fast_lengths),
+		cmocka_unit_test(test_fast_number_edges),
+		cmocka_unit_test(test_fast_enums),
+		cmocka_unit_test(test_fast_addresses),
+		cmocka_unit_test(test_fast_formats),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
