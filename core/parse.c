@@ -382,10 +382,11 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
  * 2. Per-format plan.  The format's fields are listed once, grouped by type
  *    (numbers with their length limit and range, addresses, enums,
  *    symbols; ignored columns left out), with the offset of each value in
- *    struct flow and the present mask of all the format's fields.  The plan
- *    is kept in a one-entry cache, checked on every call against the
- *    format's field list (8 ids per compare).  Enum words are packed once
- *    into 8-byte words from the field table.
+ *    struct flow and the present mask of all the format's fields.  Plans
+ *    of the last four formats are kept, each checked against the
+ *    format's field list (8 ids per compare), so lines of a few formats
+ *    mixed in one input do not rebuild plans.  Enum words are packed
+ *    once into 8-byte words from the field table.
  * 3. Values, one loop per type, each knowing the field's length: numbers
  *    up to 4 digits in one 32-bit SWAR step, up to 8 in one 64-bit step,
  *    longer ones in two or three, the digits checked in the same words
@@ -450,7 +451,9 @@ struct fast_plan {
 
 static struct fast_enum fast_enums[FIELD_COUNT];
 static int fast_enums_ready;
-static struct fast_plan fast_plan_cache;
+#define FAST_PLANS 4		/* formats whose plans are kept */
+static struct fast_plan fast_plan_cache[FAST_PLANS];
+static unsigned fast_plan_next;	/* the entry the next new plan takes */
 
 /* Load the 8 bytes at line[pos] (pos < len, pos + 8 > len) as a
  * little-endian word, the bytes past the end of the line as zero: the 8
@@ -541,12 +544,15 @@ fast_plan_get(const struct format *fmt)
 		[FT_INT] = 0, [FT_PORT] = 0, [FT_COUNTER] = 0, [FT_TIME] = 0,
 		[FT_ADDR] = 1, [FT_ENUM] = 2, [FT_SYMBOL] = 3
 	};
-	struct fast_plan *p = &fast_plan_cache;
+	struct fast_plan *p;
 	uint16_t *count[4];
-	unsigned k, words = (fmt->n + 7u) / 8;
+	unsigned k, c, words = (fmt->n + 7u) / 8;
 	int i, g;
 
-	if (p->valid && p->n == fmt->n) {
+	for (c = 0; c < FAST_PLANS; c++) {
+		p = &fast_plan_cache[c];
+		if (!p->valid || p->n != fmt->n)
+			continue;
 		for (k = 0; k + 1 < words; k++)
 			if (field_word8(fmt, k) != p->field[k])
 				break;
@@ -554,6 +560,8 @@ fast_plan_get(const struct format *fmt)
 		    (field_word8(fmt, k) & p->lastmask) == p->field[k])
 			return p;
 	}
+	p = &fast_plan_cache[fast_plan_next];
+	fast_plan_next = (fast_plan_next + 1) % FAST_PLANS;
 	if (!fast_enums_ready)
 		fast_enums_init();
 	count[0] = &p->nnum;
