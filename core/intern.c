@@ -409,15 +409,11 @@ struct intern_addrs {
 	struct idalloc ids;
 };
 
-/* Hash of an address value. */
+/* Hash of an address value (intern_addr_hash, in intern.h). */
 static inline uint64_t
 addr_hash(const struct flow_addr *a)
 {
-	uint64_t w0, w1;
-
-	memcpy(&w0, a->b, 8);
-	memcpy(&w1, a->b + 8, 8);
-	return intern_mix64(w0 * 0x9e3779b97f4a7c15ULL ^ rotl64(w1, 29));
+	return intern_addr_hash(a);
 }
 
 /* Hash of an address id, for the index. */
@@ -472,13 +468,6 @@ addr_lookup(const struct intern_addrs *t, const struct flow_addr *a,
 		i = (i + 1) & t->x.mask;
 	}
 	return 0;
-}
-
-/* Hash of an address as the address table computes it. */
-uint64_t
-intern_addr_hash(const struct flow_addr *a)
-{
-	return addr_hash(a);
 }
 
 /* Start loading the hash slot where a lookup of hash h will begin. */

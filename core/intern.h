@@ -24,6 +24,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "flow.h"
 
@@ -101,8 +102,18 @@ void intern_addrs_free(struct intern_addrs *t);
 /* Find or add an address and take a reference; returns its id, 0 on OOM. */
 uint32_t intern_addr_get(struct intern_addrs *t, const struct flow_addr *a);
 
-/* Hash of an address as the address table computes it. */
-uint64_t intern_addr_hash(const struct flow_addr *a);
+/* Hash of an address as the address table computes it (inline: the
+ * store hashes two addresses per record). */
+static inline uint64_t
+intern_addr_hash(const struct flow_addr *a)
+{
+	uint64_t w0, w1;
+
+	memcpy(&w0, a->b, 8);
+	memcpy(&w1, a->b + 8, 8);
+	return intern_mix64(w0 * 0x9e3779b97f4a7c15ULL ^
+	    ((w1 << 29) | (w1 >> 35)));
+}
 
 /* Start loading the hash slot where a lookup of an address of hash h
  * (intern_addr_hash) will begin: a hint, it changes nothing. */
