@@ -389,8 +389,9 @@ main(int argc, char **argv)
 	CPU_ZERO(&one);
 	CPU_SET(0, &one);
 	sched_setaffinity(0, sizeof one, &one);	/* one core; best effort */
-	printf("bench_store: record %zu bytes + %d links x 4 = %zu bytes of "
-	    "ring per record\n", sizeof(struct store_rec), STORE_IX_COUNT,
+	printf("bench_store: record %zu bytes + %zu of links = %zu bytes of "
+	    "ring per record\n", sizeof(struct store_rec),
+	    (size_t)STORE_REC_BYTES - sizeof(struct store_rec),
 	    (size_t)STORE_REC_BYTES);
 	if (want[1])
 		bench_ingest();

@@ -33,12 +33,19 @@
  *     traffic never needs it (a flow of 4G packets, a span of 18 hours),
  *     so the escape costs nothing in practice and keeps values exact.
  *
- * Indexes and chains.  Each index has, per position, a 32-bit link: the
- * distance back to the previous record with the same key (0: none).
- * Links are staged for 16 positions at a time and a full group is written
- * as one cache line per index with non-temporal stores (nothing reads a
- * link soon, so its line need not be fetched); drain() writes out a
- * partial group before any reader walks a chain.  A
+ * Indexes and chains.  Each index has, per position, a link: the
+ * distance back to the previous record with the same key (0: none).  The
+ * links of srcaddr, dstaddr, the pair and dstport are 32-bit.  Account,
+ * VPC, subnet, interface and action have few keys, so their distances are
+ * short and their links 16-bit: a distance of 0xffff or more is written
+ * as 0xffff and kept exactly in the "far" table, keyed by index and
+ * sequence number (so an entry can never be taken for a later record's);
+ * store_append reserves room there for the queued indexings, and a full
+ * table is rebuilt without the entries of evicted records.
+ * Links are staged for 32 positions at a time and a full group is written
+ * as one or two cache lines per index with non-temporal stores (nothing
+ * reads a link soon, so its line need not be fetched); drain() writes out
+ * a partial group before any reader walks a chain.  A
  * key's entry holds the low 32 bits of its newest record's sequence number
  * (the head) and its totals.  Walking a chain is head, head - link, ...,
  * stopping at 0 or below `first`: an eviction never unlinks anything, the
@@ -105,12 +112,12 @@
  * the whole ring uses per-256-record blocks of min t0 / max t1 instead
  * (a query is O(capacity / 256)).
  *
- * Memory.  44 bytes of record plus 9 x 4 bytes of links = 80 bytes per
- * position; key entries are 64 bytes each (arrays grow by half, by the
- * same steps whatever the reservation) and the intern tables hold only
- * distinct values, which is how a 4M ring of v5 records stays under 96
- * bytes per record with every table included (bench/bench_store
- * measured 91.4: 80 ring, 10.8 index tables, 0.5 intern).  Nothing is allocated per record.  An
+ * Memory.  44 bytes of record plus 5 x 2 + 4 x 4 bytes of links = 70
+ * bytes per position; key entries are 64 bytes each (arrays grow by
+ * half, by the same steps whatever the reservation) and the intern tables
+ * hold only distinct values, which is how a 4M ring of v5 records stays
+ * well under 96 bytes per record with every table included (bench/
+ * bench_store measures it).  Nothing is allocated per record.  An
  * append that cannot get memory is refused (dropped) and leaves the store
  * consistent.
  *
@@ -201,6 +208,22 @@ enum {
 
 /* No entry; the end of a free list; an unresolved context entry. */
 #define NO_ENT UINT32_MAX
+
+/* Links are staged for LGROUP positions, then written a line at a time. */
+#define LGROUP 32
+
+/* Indexes of few keys (account, VPC, subnet, interface, action), whose
+ * links are 16-bit: a distance of NEAR_ESC or more is written as NEAR_ESC
+ * and kept exactly in the far table. */
+#define IX_NEAR(ix) ((ix) <= STORE_IX_ENI || (ix) == STORE_IX_ACTION)
+#define NEAR_ESC 0xffffu
+#define NEAR_COUNT 5
+
+/* An escaped link: key (seq << 4 | index) + 1 (0: empty slot). */
+struct farlink {
+	uint64_t key;
+	uint64_t d;
+};
 
 /* Two 32-bit counters updated by one 64-bit add (neither half ever
  * carries or borrows into the other: counts stay below 2^31). */
@@ -343,12 +366,15 @@ struct store {
 	uint32_t qhead, qlen;
 	uint32_t room;		/* appends left before index_reserve checks
 				 * the entry tables again */
-	uint32_t lstage[STORE_IX_COUNT][16];	/* links of positions lbase.. */
-	uint32_t lbase;		/* a multiple of 16 */
+	uint32_t lstage[STORE_IX_COUNT][LGROUP];	/* links of lbase.. */
+	uint32_t lbase;		/* a multiple of LGROUP */
 	uint32_t lmask;		/* staged positions: bit i is lbase + i */
+	struct farlink *far;	/* distances of escaped 16-bit links */
+	uint32_t farmask, farused;
 	int draining;
 	struct store_rec *recs;
-	uint32_t *link[STORE_IX_COUNT];
+	uint32_t *link[STORE_IX_COUNT];	/* 32-bit links (!IX_NEAR) */
+	uint16_t *near[STORE_IX_COUNT];	/* 16-bit links (IX_NEAR) */
 	struct sindex ix[STORE_IX_COUNT];
 	struct intern_syms *syms;
 	struct intern_addrs *addrs;
@@ -536,6 +562,97 @@ wide_del(struct store *s, uint32_t pos)
 	}
 	s->wide[i].key = 0;
 	s->wideused--;
+}
+
+/* ---- escaped 16-bit links ---- */
+
+/* Far-table key of index ix's link of record seq. */
+static inline uint64_t
+far_key(int ix, uint64_t seq)
+{
+	return (seq << 4 | (uint64_t)ix) + 1;
+}
+
+/* Keep the exact distance d of index ix's link of record seq (room
+ * reserved by far_reserve). */
+static void
+far_put(struct store *s, int ix, uint64_t seq, uint32_t d)
+{
+	uint64_t key = far_key(ix, seq);
+	uint32_t i;
+
+	for (i = (uint32_t)intern_mix64(key) & s->farmask; s->far[i].key &&
+	    s->far[i].key != key; i = (i + 1) & s->farmask)
+		;
+	if (s->far[i].key == 0)
+		s->farused++;
+	s->far[i].key = key;
+	s->far[i].d = d;
+}
+
+/* The exact distance of index ix's escaped link of record seq (0, the end
+ * of the chain, if it is not there: never the case for a live record). */
+static uint32_t
+far_get(const struct store *s, int ix, uint64_t seq)
+{
+	uint64_t key = far_key(ix, seq);
+	uint32_t i;
+
+	if (s->far == NULL)
+		return 0;
+	for (i = (uint32_t)intern_mix64(key) & s->farmask; s->far[i].key;
+	    i = (i + 1) & s->farmask)
+		if (s->far[i].key == key)
+			return (uint32_t)s->far[i].d;
+	return 0;
+}
+
+/* Make room for the escapes the queued indexings may add (each at most
+ * one per 16-bit index); -1 on OOM.  A full table is rebuilt without the
+ * entries of evicted records, so it holds about what the ring needs. */
+static int
+far_reserve(struct store *s)
+{
+	uint32_t need = NEAR_COUNT * (LAG + 2), n = 64, i, j, live = 0;
+	struct farlink *nf;
+
+	if (s->far && (uint64_t)(s->farused + need) * 2 <=
+	    (uint64_t)s->farmask + 1)
+		return 0;
+	for (i = 0; s->far && i <= s->farmask; i++)
+		if (s->far[i].key && (s->far[i].key - 1) >> 4 >= s->first)
+			live++;
+	while ((uint64_t)n < ((uint64_t)live + need) * 4)
+		n *= 2;
+	nf = calloc(n, sizeof *nf);
+	if (nf == NULL)
+		return -1;
+	for (i = 0; s->far && i <= s->farmask; i++) {
+		if (s->far[i].key == 0 || (s->far[i].key - 1) >> 4 < s->first)
+			continue;
+		for (j = (uint32_t)intern_mix64(s->far[i].key) & (n - 1);
+		    nf[j].key; j = (j + 1) & (n - 1))
+			;
+		nf[j] = s->far[i];
+	}
+	free(s->far);
+	s->far = nf;
+	s->farmask = n - 1;
+	s->farused = live;
+	return 0;
+}
+
+/* The link of record seq (at pos) in index ix: the distance back to the
+ * previous record of its key, 0 for none (links written out: drained). */
+static inline uint32_t
+link_get(const struct store *s, int ix, uint64_t seq, uint32_t pos)
+{
+	uint32_t d;
+
+	if (!IX_NEAR(ix))
+		return s->link[ix][pos];
+	d = s->near[ix][pos];
+	return d == NEAR_ESC ? far_get(s, ix, seq) : d;
 }
 
 /* ---- record fields ---- */
@@ -954,10 +1071,16 @@ ent_add(struct store *s, int ix, uint32_t id, uint64_t seq, uint32_t pos,
     const struct counts *c, uint32_t t0, uint32_t t1)
 {
 	struct ent *e = &s->ix[ix].e[id];
+	uint32_t d;
 
 	/* the distance to the head fits 32 bits, so mod 2^32 is exact;
 	 * staged (link_group), written out a cache line at a time */
-	s->lstage[ix][pos - s->lbase] = e->recs ? (uint32_t)seq - e->head : 0;
+	d = e->recs ? (uint32_t)seq - e->head : 0;
+	if (IX_NEAR(ix) && d >= NEAR_ESC) {
+		far_put(s, ix, seq, d);
+		d = NEAR_ESC;
+	}
+	s->lstage[ix][pos - s->lbase] = d;
 	e->head = (uint32_t)seq;
 	e->rf += c->rf;
 	e->rs += c->rs;
@@ -1013,7 +1136,7 @@ ent_refresh(struct store *s, int ix, struct ent *e)
 			if (t1 > last)
 				last = t1;
 		}
-		d = s->link[ix][pos];
+		d = link_get(s, ix, seq, pos);
 		if (d == 0 || seq - s->first < d)
 			break;
 		seq -= d;
@@ -1187,6 +1310,7 @@ store_free(struct store *s)
 		return;
 	for (i = 0; i < STORE_IX_COUNT; i++) {
 		free(s->link[i]);
+		free(s->near[i]);
 		free(s->ix[i].e);
 		free(s->ix[i].map);
 		free(s->ix[i].slot);
@@ -1199,6 +1323,7 @@ store_free(struct store *s)
 	free(s->wide);
 	free(s->blk);
 	free(s->memo);
+	free(s->far);
 	free(s->w);
 	intern_tuples_free(s->ctx);
 	intern_tuples_free(s->aux);
@@ -1268,29 +1393,46 @@ store_parse_size(const char *text, uint64_t *bytes)
 
 /* ---- applying queued operations ---- */
 
-/* Write the staged links out: a full group of 16 positions (one cache
- * line per index) with non-temporal stores, as nothing reads links soon
- * (no read for ownership, no cache space taken), anything else with plain
- * stores. */
+/* Write the staged links out: a full group of LGROUP positions (one or
+ * two cache lines per index) with non-temporal stores, as nothing reads
+ * links soon (no read for ownership, no cache space taken), anything else
+ * with plain stores. */
 static void
 link_flush(struct store *s)
 {
 	uint32_t base = s->lbase, m = s->lmask;
-	int k;
+	int k, j;
 
 	if (m == 0)
 		return;
 	s->lmask = 0;
 #ifdef __SSE2__
-	if (m == 0xffffu && base + 16 <= s->alloc) {
+	if (m == 0xffffffffu && base + LGROUP <= s->alloc) {
+		const __m128i bias32 = _mm_set1_epi32(0x8000);
+		const __m128i bias16 = _mm_set1_epi16((short)0x8000);
+
 		for (k = 0; k < STORE_IX_COUNT; k++) {
-			__m128i *d = (__m128i *)(void *)&s->link[k][base];
 			const __m128i *v = (const __m128i *)(void *)s->lstage[k];
 
-			_mm_stream_si128(d, _mm_loadu_si128(v));
-			_mm_stream_si128(d + 1, _mm_loadu_si128(v + 1));
-			_mm_stream_si128(d + 2, _mm_loadu_si128(v + 2));
-			_mm_stream_si128(d + 3, _mm_loadu_si128(v + 3));
+			if (!IX_NEAR(k)) {
+				__m128i *d = (__m128i *)(void *)&s->link[k][base];
+
+				for (j = 0; j < LGROUP / 4; j++)
+					_mm_stream_si128(d + j,
+					    _mm_loadu_si128(v + j));
+			} else {
+				__m128i *d = (__m128i *)(void *)&s->near[k][base];
+
+				/* 32 to 16 bits: biased into the signed range
+				 * that packs_epi32 keeps, then back */
+				for (j = 0; j < LGROUP / 8; j++)
+					_mm_stream_si128(d + j, _mm_xor_si128(
+					    _mm_packs_epi32(
+					    _mm_sub_epi32(_mm_loadu_si128(v +
+					    2 * j), bias32),
+					    _mm_sub_epi32(_mm_loadu_si128(v +
+					    2 * j + 1), bias32)), bias16));
+			}
 		}
 		return;
 	}
@@ -1298,8 +1440,12 @@ link_flush(struct store *s)
 	for (; m; m &= m - 1) {
 		uint32_t i = (uint32_t)__builtin_ctz(m);
 
-		for (k = 0; k < STORE_IX_COUNT; k++)
-			s->link[k][base + i] = s->lstage[k][i];
+		for (k = 0; k < STORE_IX_COUNT; k++) {
+			if (IX_NEAR(k))
+				s->near[k][base + i] = (uint16_t)s->lstage[k][i];
+			else
+				s->link[k][base + i] = s->lstage[k][i];
+		}
 	}
 }
 
@@ -1308,9 +1454,9 @@ link_flush(struct store *s)
 static inline void
 link_group(struct store *s, uint32_t pos)
 {
-	if (pos - s->lbase >= 16) {
+	if (pos - s->lbase >= LGROUP) {
 		link_flush(s);
-		s->lbase = pos & ~15u;
+		s->lbase = pos & ~(uint32_t)(LGROUP - 1);
 	}
 }
 
@@ -1408,7 +1554,7 @@ apply_add(struct store *s, uint64_t seq, uint32_t pos, uint64_t h,
 	    seq, pos, &c, t0, t1);
 	tot_apply(&cd->t, &c, 1);
 	tot_apply(&s->tot, &c, 1);
-	s->lmask |= 1u << (pos - s->lbase);
+	s->lmask |= (uint32_t)1 << (pos - s->lbase);
 }
 
 /* Prefetch helpers must be inlined early: a function that only reads and
@@ -1640,14 +1786,14 @@ ring_alloc(struct store *s, uint32_t n)
 	size_t old = s->alloc, len = (size_t)n;
 	struct store_rec *nr = table_move(s->recs, old * sizeof *nr,
 	    len * sizeof *nr);
-	uint32_t *nl[STORE_IX_COUNT];
+	void *nl[STORE_IX_COUNT];
 	int i;
 
 	if (nr == NULL)
 		return -1;
 	s->recs = nr;
 	for (i = 0; i < STORE_IX_COUNT; i++) {
-		nl[i] = table_alloc(len * sizeof *nl[i]);
+		nl[i] = table_alloc(len * (IX_NEAR(i) ? 2 : 4));
 		if (nl[i] == NULL) {
 			while (i-- > 0)
 				free(nl[i]);
@@ -1655,10 +1801,17 @@ ring_alloc(struct store *s, uint32_t n)
 		}
 	}
 	for (i = 0; i < STORE_IX_COUNT; i++) {
-		if (s->link[i])
-			memcpy(nl[i], s->link[i], old * sizeof *nl[i]);
-		free(s->link[i]);
-		s->link[i] = nl[i];
+		if (IX_NEAR(i)) {
+			if (s->near[i])
+				memcpy(nl[i], s->near[i], old * 2);
+			free(s->near[i]);
+			s->near[i] = nl[i];
+		} else {
+			if (s->link[i])
+				memcpy(nl[i], s->link[i], old * 4);
+			free(s->link[i]);
+			s->link[i] = nl[i];
+		}
 	}
 	s->alloc = n;
 	return 0;
@@ -2011,7 +2164,7 @@ store_append(struct store *s, const struct flow *f)
 		goto drop;
 	if (rec_intern(s, f, &r, fmt, ah, &newctx) < 0)
 		goto drop;
-	if (index_reserve(s, &r, newctx) < 0) {
+	if (index_reserve(s, &r, newctx) < 0 || far_reserve(s) < 0) {
 		rec_unintern(s, &r);
 		goto drop;
 	}
@@ -2626,7 +2779,7 @@ store_chain_next(struct store_chain *c, uint64_t *seq)
 	if (c->seq == STORE_NONE || c->seq < s->first || c->seq >= s->next)
 		return 0;
 	*seq = c->seq;
-	d = s->link[c->ix][c->pos];
+	d = link_get(s, c->ix, c->seq, c->pos);
 	if (d == 0 || c->seq - s->first < d) {
 		c->seq = STORE_NONE;
 	} else {
@@ -3086,7 +3239,8 @@ store_stats(const struct store *s, struct store_stats *st)
 	    (uint64_t)(s->nfmts - 1) * sizeof(struct format) +
 	    (s->wide ? ((uint64_t)s->widemask + 1) * sizeof *s->wide : 0) +
 	    (uint64_t)s->capw * sizeof *s->w +
-	    ((uint64_t)sizeof *s->memo << CTXCACHE_BITS);
+	    ((uint64_t)sizeof *s->memo << CTXCACHE_BITS) +
+	    (s->far ? ((uint64_t)s->farmask + 1) * sizeof *s->far : 0);
 	st->mem_total = st->mem_ring + st->mem_index + st->mem_intern;
 	st->bytes_per_record = st->records ?
 	    (double)st->mem_total / (double)st->records : 0.0;
@@ -3219,7 +3373,7 @@ store_verify(struct store *s, char *err, size_t errlen)
 		}
 		for (k = 0; k < STORE_IX_COUNT; k++) {
 			struct vkey *v = vmap_get(&m[k], rec_key(s, k, r));
-			uint32_t d = s->link[k][pos];
+			uint32_t d = link_get(s, k, seq, pos);
 
 			if (v->last_seq == STORE_NONE) {
 				if (d != 0 && seq - d >= s->first)

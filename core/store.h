@@ -11,8 +11,8 @@
  * Nothing outside the store and its views (view.h) walks the ring; the TUI
  * panes and the batch printer ask questions through these two headers.
  *
- * Records are compact (struct store_rec, 44 bytes plus 4 bytes of chain
- * link per index): text and addresses live in reference-counted intern
+ * Records are compact (struct store_rec, 44 bytes, plus a chain link per
+ * index: 2 bytes for the five of few keys, 4 for the others): text and addresses live in reference-counted intern
  * tables (intern.h) and records hold small ids.  store_get turns a record
  * back into a struct flow equal to the one appended.
  *
@@ -105,8 +105,9 @@ enum {
 	STORE_PC_ABSENT, STORE_PC_SAME, STORE_PC_OTHER_SIDE, STORE_PC_DETAIL
 };
 
-/* Bytes of ring memory per record: the record and one link per index. */
-#define STORE_REC_BYTES (sizeof(struct store_rec) + 4 * STORE_IX_COUNT)
+/* Bytes of ring memory per record: the record and one link per index
+ * (16-bit for the five indexes of few keys, 32-bit for the other four). */
+#define STORE_REC_BYTES (sizeof(struct store_rec) + 2 * 5 + 4 * 4)
 
 /* Bytes per record set aside for index and intern tables when a memory
  * budget is turned into a capacity (bench/bench_store measured 10.6 for a

@@ -486,8 +486,12 @@ test_sizes(void **state)
 	assert_int_equal(store_parse_size("", &b), -1);
 	assert_int_equal(store_parse_size("12X", &b), -1);
 	assert_int_equal(store_parse_size("1.5", &b), -1);
-	assert_int_equal(store_capacity_for_memory(96ULL * 1000000),
+	/* 44 bytes of record, 5 x 2 + 4 x 4 of links, 16 for the tables */
+	assert_int_equal(STORE_REC_BYTES, 70);
+	assert_int_equal(store_capacity_for_memory(86ULL * 1000000),
 	    1000000);
+	assert_int_equal(store_capacity_for_memory(96ULL * 1000000),
+	    1116279);
 	assert_int_equal(store_capacity_for_memory(5), 1);
 	assert_null(store_new(0));
 	s = store_new(1000);
@@ -594,6 +598,64 @@ test_context_memo(void **state)
 		if (i % 8 == 7)
 			verify(s);
 	}
+	store_free(s);
+}
+
+/* Keys seen less often than every 65535 records (interfaces, an account
+ * and the absent action here) have 16-bit links that escape to the far
+ * table: chains and totals stay exact through evictions and rebuilds of
+ * that table, and the chain of the rare interface still reaches its older
+ * record. */
+static void
+test_far_links(void **state)
+{
+	static const char *const common[4] = {
+		"2 111111111111 eni-a 10.0.0.1 10.0.0.9 1000 443 6 10 300 100 160 ACCEPT OK",
+		"2 222222222222 eni-b 10.0.0.2 10.0.0.9 1001 443 6 10 200 110 170 REJECT OK",
+		"2 111111111111 eni-c 10.0.0.3 10.0.0.9 1002 80 6 10 200 120 180 ACCEPT OK",
+		"2 222222222222 eni-d 10.0.0.4 10.0.0.9 1003 80 6 10 100 130 190 ACCEPT OK",
+	};
+	static const char rare[] =
+	    "2 999999999999 eni-rare - - - - - - - 150 210 - NODATA";
+	const int cap = 150000, n = 450000;
+	struct store *s = store_new((uint64_t)cap);
+	int i, checked = 0;
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		char line[128];
+
+		/* and 340 interfaces taking turns every 200 records: each
+		 * comes back after 68000, so hundreds of escapes are live
+		 * and the far table is rebuilt as records come and go */
+		snprintf(line, sizeof line, "2 111111111111 eni-r%d 10.0.0.5 "
+		    "10.0.0.9 1004 22 6 1 60 140 200 ACCEPT OK", i / 200 % 340);
+		add_line(s, NULL, i % 67000 == 5 ? rare : i % 200 == 7 ? line :
+		    common[i % 4]);
+		if (i % 25000 == 24999)
+			verify(s);
+		if (i % 67000 == 5 && i > cap) {
+			struct store_val eni = val_of(s, F_INTERFACE_ID,
+			    "eni-rare");
+			struct store_chain c;
+			uint64_t seq, prev = STORE_NONE;
+			int got = 0, want = 0, j;
+
+			for (j = i; j > i - cap; j--)
+				want += j % 67000 == 5;
+			store_chain_start(s, STORE_IX_ENI, &eni, &c);
+			while (store_chain_next(&c, &seq)) {
+				if (prev != STORE_NONE)
+					assert_int_equal(prev - seq, 67000);
+				prev = seq;
+				got++;
+			}
+			assert_int_equal(got, want);
+			checked++;
+		}
+	}
+	verify(s);
+	assert_true(checked >= 4);
 	store_free(s);
 }
 
@@ -2016,6 +2078,7 @@ main(void)
 		cmocka_unit_test(test_churn),
 		cmocka_unit_test(test_span_timeless),
 		cmocka_unit_test(test_context_memo),
+		cmocka_unit_test(test_far_links),
 		cmocka_unit_test(test_property_tiny),
 		cmocka_unit_test(test_property_small),
 		cmocka_unit_test(test_property_large),
