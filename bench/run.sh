@@ -16,16 +16,15 @@ n=${BENCH_RECORDS:-4000000}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# Print the best wall time of five runs of a command, in seconds.
+# Print the wall, user and system seconds of the best (by wall time) of
+# five runs of a command.
 best_of_5() {
-	local best= t0 t1 t i
+	local best= line t i TIMEFORMAT='%R %U %S'
 	for i in 1 2 3 4 5; do
-		t0=$(date +%s.%N)
-		"$@" >/dev/null 2>&1
-		t1=$(date +%s.%N)
-		t=$(echo "$t1 - $t0" | bc -l)
-		if [ -z "$best" ] || [ "$(echo "$t < $best" | bc -l)" = 1 ]; then
-			best=$t
+		line=$( { time "$@" >/dev/null 2>&1; } 2>&1 )
+		t=${line%% *}
+		if [ -z "$best" ] || [ "$(echo "$t < ${best%% *}" | bc -l)" = 1 ]; then
+			best=$line
 		fi
 	done
 	echo "$best"
@@ -59,8 +58,8 @@ for v in v2 v5; do
 	fi
 	size=$(du -m "$f" | cut -f1)
 	cat "$f" >/dev/null
-	tv=$(best_of_5 run_vpctop "$f")
-	tm=$(best_of_5 run_mawk "$f")
+	read -r tv _ _ <<<"$(best_of_5 run_vpctop "$f")"
+	read -r tm _ _ <<<"$(best_of_5 run_mawk "$f")"
 	rate=$(echo "$n / $tv" | bc -l)
 	ratio=$(echo "$tm / $tv" | bc -l)
 	printf '%s: %d records, %d MB\n' "$v" "$n" "$size"
@@ -68,9 +67,13 @@ for v in v2 v5; do
 	printf '  mawk top-talker one-liner  %6.3f s  %5.2fM records/s\n' "$tm" "$(echo "$n / $tm / 1000000" | bc -l)"
 	printf '  ratio vpctop/mawk speed    %6.2fx\n' "$ratio"
 	if [ "$v" = v2 ]; then
-		tt=$(best_of_5 run_top "$f")
+		read -r tt tu ts <<<"$(best_of_5 run_top "$f")"
 		printf '  vpctop -b --top=srcaddr    %6.3f s  %5.2fM records/s  (%.2fx mawk; issue 3 targets: >= 3M/s, faster than mawk)\n' \
 			"$tt" "$(echo "$n / $tt / 1000000" | bc -l)" "$(echo "$tm / $tt" | bc -l)"
+		# the system part is mostly the kernel zeroing the ring's fresh
+		# pages, whose cost depends on the machine (a VM may back them
+		# only when first touched)
+		printf '    of which user %.3f s, system %.3f s\n' "$tu" "$ts"
 		ok3=$(echo "$n / $tt >= 3000000" | bc -l)
 		ok4=$(echo "$tt < $tm" | bc -l)
 		printf '  target --top >= 3M records/s: %s; target --top faster than mawk: %s\n' \
