@@ -12,12 +12,13 @@
  *   returns -1 on anything else, so that the exact path decides.  Its
  *   design is in the notes above parse_fast's helpers below.
  *
- * No allocation, no copy: symbol values point into the line.  Times above
+ * No copy of values: symbol values point into the line.  Times above
  * 2^31 - 1 are taken as milliseconds (seen in the wild, contra the
  * documentation) and flagged so the statistics can count them.
  */
 #include "parse.h"
 
+#include <stdlib.h>
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -368,11 +369,13 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
  *
  * 1. Fields.  The line is read 64 bytes at a time (four 16-byte SSE2
  *    compares where there is SSE2, a byte loop otherwise) into a bit mask
- *    of its spaces, with one more space marked at len; the smallest and
+ *    of its spaces, with one more space marked at len, and copied on the
+ *    way (see the last note) to a buffer; the smallest and
  *    largest bytes are kept on the way, so one test at the end tells
  *    whether every byte is printable ASCII or a space.  The last partial
  *    block is read as the 64 bytes ending at the line's end, shifted.
- *    The set bits are popped by ctz into ends[] in the same pass: when no
+ *    The set bits are popped by ctz, two per round, into ends[] in the
+ *    same pass: when no
  *    two spaces are next to each other (and none leads), which is what AWS
  *    writes, field k is [ends[k - 1] + 1, ends[k]).  Any other line (AWS's
  *    double space in custom formats, tabs are rejected earlier) has its
@@ -384,15 +387,16 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
  *    symbols; ignored columns left out), with the offset of each value in
  *    struct flow and the present mask of all the format's fields.  Plans
  *    of the last four formats are kept, each checked against the
- *    format's field list (8 ids per compare), so lines of a few formats
- *    mixed in one input do not rebuild plans.  Enum words are packed
+ *    format's field list (16 ids per compare, the plan used last first),
+ *    so lines of a few formats mixed in one input do not rebuild plans.  Enum words are packed
  *    once into 8-byte words from the field table.
  * 3. Values, one loop per type, each knowing the field's length: numbers
  *    up to 4 digits in one 32-bit SWAR step, up to 8 in one 64-bit step,
  *    longer ones in two or three, the digits checked in the same words
  *    (a 20-digit number is checked against 2^64 - 1 exactly); dotted
  *    quads by one 16-byte compare each for dots, digits and zeros, whose
- *    masks check the shape, then one SWAR step per octet; enum words as
+ *    masks check the shape, then one 64-bit SWAR step per two octets;
+ *    enum words as
  *    one or two masked 8-byte words compared with the packed words (AWS's
  *    spelling only, other case goes to the exact path); IPv6 by fast_v6,
  *    which takes the RFC 4291 forms ("::", a dotted-quad tail) and only
@@ -400,14 +404,23 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
  *    where a value fails to convert (and for symbols); it clears the
  *    field's bit in the present mask.
  *
- * Nothing outside [line, line + len) is read: a word or vector that would
- * cross the line's end is read as the bytes ending at the end, shifted,
- * or from a zero- or 'x'-padded copy when the line is shorter than that.
- * The caches (the plan and the packed enum words) are plain statics:
- * parse_fast is not to be called from two threads at once.  Results
+ * Nothing outside [line, line + len) is read: the values are read from a
+ * copy of the line made in step 1, with 16 zero bytes before and after it
+ * (on the stack up to FAST_LINE_MAX bytes, else in a heap buffer kept for
+ * the next long line), so that any word or vector of a value is read
+ * whole, without bounds checks; symbols still point into the line.  The
+ * space mask's last partial block is read as the 64 bytes ending at the
+ * line's end, shifted, or from an 'x'-padded copy when the line is
+ * shorter than that.  The caches (the plans, the packed enum words, the
+ * heap buffer) are plain statics: parse_fast is not to be called from two
+ * threads at once.  Results
  * equal the exact path's for every line parse_fast takes; the tests in
  * tests/test_parse.c check this on generated, damaged and edge lines.
  */
+
+/* Longest line parse_fast copies to its stack; a longer one goes to a
+ * buffer on the heap, kept for the next. */
+#define FAST_LINE_MAX 4096
 
 /* Most words an enum field may have in the packed table. */
 #define FAST_ENUM_WORDS 4
@@ -443,8 +456,7 @@ struct fast_plan {
 	int slow;			/* a slot the fast path cannot take */
 	uint16_t n;
 	uint16_t nnum, naddr, nenum, nsym;
-	uint64_t field[FORMAT_MAX / 8];	/* fmt->field, to check the cache */
-	uint64_t lastmask;		/* the slots' bytes in its last word */
+	uint8_t field[FORMAT_MAX];	/* fmt->field, to check the cache */
 	struct fast_slot e[FORMAT_MAX];
 	uint64_t present[2];		/* every field the format carries */
 };
@@ -454,39 +466,16 @@ static int fast_enums_ready;
 #define FAST_PLANS 4		/* formats whose plans are kept */
 static struct fast_plan fast_plan_cache[FAST_PLANS];
 static unsigned fast_plan_next;	/* the entry the next new plan takes */
+static struct fast_plan *fast_plan_last;	/* the one used last */
 
-/* Load the 8 bytes at line[pos] (pos < len, pos + 8 > len) as a
- * little-endian word, the bytes past the end of the line as zero: the 8
- * bytes ending at the line's end, shifted, or a copy for a short line. */
-static uint64_t
-load8_tail(const char *line, size_t len, size_t pos)
-{
-	uint64_t x = 0;
-
-	if (len >= 8) {
-		memcpy(&x, line + len - 8, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-		x = __builtin_bswap64(x);
-#endif
-		return x >> (8 * (pos + 8 - len));
-	}
-	memcpy(&x, line + pos, (len - pos) & 7);	/* pos < len < 8 */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	x = __builtin_bswap64(x);
-#endif
-	return x;
-}
-
-/* Load 8 bytes at line[pos] (pos < len) as a little-endian word; bytes past
- * the end of the line read as zero, and nothing outside the line is read. */
+/* Load the 8 bytes at b[pos] of the line's padded copy (pos < len, so
+ * they are inside the copy and its padding) as a little-endian word. */
 static FAST_INLINE uint64_t
-load8(const char *line, size_t len, size_t pos)
+load8(const char *b, size_t pos)
 {
 	uint64_t x;
 
-	if (pos + 8 > len)
-		return load8_tail(line, len, pos);
-	memcpy(&x, line + pos, 8);
+	memcpy(&x, b + pos, 8);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	x = __builtin_bswap64(x);
 #endif
@@ -523,17 +512,29 @@ fast_enums_init(void)
 	fast_enums_ready = 1;
 }
 
-/* Word k (ids 8k to 8k + 7) of fmt->field, little-endian. */
-static inline uint64_t
-field_word8(const struct format *fmt, unsigned k)
+/* Tell whether plan p was made for fmt's slots (16 ids per compare). */
+static FAST_INLINE int
+plan_matches(const struct fast_plan *p, const struct format *fmt)
 {
-	uint64_t x;
+	unsigned n = fmt->n;
+#if defined(__SSE2__)
+	unsigned k, m;
 
-	memcpy(&x, fmt->field + 8 * k, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	x = __builtin_bswap64(x);
+	if (p->n != n)
+		return 0;
+	/* n <= FORMAT_MAX, a multiple of 16: no read past the arrays */
+	for (k = 0;; k += 16) {
+		m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(fmt->field + k)),
+		    _mm_loadu_si128((const __m128i *)(p->field + k))));
+		if (k + 16 >= n)
+			return ((~m << (k + 16 - n)) & 0xffff) == 0;
+		if (m != 0xffff)
+			return 0;
+	}
+#else
+	return p->n == n && memcmp(p->field, fmt->field, n) == 0;
 #endif
-	return x;
 }
 
 /* Return the plan of fmt, from the cache when it holds the same slots. */
@@ -546,19 +547,15 @@ fast_plan_get(const struct format *fmt)
 	};
 	struct fast_plan *p;
 	uint16_t *count[4];
-	unsigned k, c, words = (fmt->n + 7u) / 8;
+	unsigned c;
 	int i, g;
 
+	if (fast_plan_last != NULL && plan_matches(fast_plan_last, fmt))
+		return fast_plan_last;
 	for (c = 0; c < FAST_PLANS; c++) {
 		p = &fast_plan_cache[c];
-		if (!p->valid || p->n != fmt->n)
-			continue;
-		for (k = 0; k + 1 < words; k++)
-			if (field_word8(fmt, k) != p->field[k])
-				break;
-		if (k + 1 == words &&
-		    (field_word8(fmt, k) & p->lastmask) == p->field[k])
-			return p;
+		if (p->valid && plan_matches(p, fmt))
+			return fast_plan_last = p;
 	}
 	p = &fast_plan_cache[fast_plan_next];
 	fast_plan_next = (fast_plan_next + 1) % FAST_PLANS;
@@ -569,11 +566,8 @@ fast_plan_get(const struct format *fmt)
 	count[2] = &p->nenum;
 	count[3] = &p->nsym;
 	p->n = fmt->n;
-	p->lastmask = fmt->n % 8 ? ((uint64_t)1 << (8 * (fmt->n % 8))) - 1 :
-	    ~(uint64_t)0;
-	for (k = 0; k < words; k++)
-		p->field[k] = field_word8(fmt, k) &
-		    (k + 1 < words ? ~(uint64_t)0 : p->lastmask);
+	memset(p->field, 0, sizeof p->field);
+	memcpy(p->field, fmt->field, fmt->n);
 	p->present[0] = p->present[1] = 0;
 	p->slow = 0;
 	p->nnum = p->naddr = p->nenum = p->nsym = 0;
@@ -610,7 +604,7 @@ fast_plan_get(const struct format *fmt)
 		}
 	}
 	p->valid = 1;
-	return p;
+	return fast_plan_last = p;
 }
 
 /* Convert n (1..8) decimal digits in the low bytes of x; -1 if one is not a
@@ -684,51 +678,54 @@ digits16(const char *end16, unsigned n, uint64_t *out)
 }
 #endif
 
-/* Convert a decimal number of 17 to 20 bytes at line[s]; -1 if it is not
+/* Convert a decimal number of 17 to 20 bytes at b[s]; -1 if it is not
  * all digits or does not fit 64 bits (as parse_u64 decides). */
 static int
-long_number(const char *line, size_t len, size_t s, unsigned n, uint64_t *out)
+long_number(const char *b, size_t s, unsigned n, uint64_t *out)
 {
-	uint64_t a, b, c;
+	uint64_t a, m, c;
 	unsigned h = n - 16;
 
 	if (n > 20 ||
-	    digits8(load8(line, len, s), h, &a) < 0 ||
-	    digits8(load8(line, len, s + h), 8, &b) < 0 ||
-	    digits8(load8(line, len, s + h + 8), 8, &c) < 0)
+	    digits8(load8(b, s), h, &a) < 0 ||
+	    digits8(load8(b, s + h), 8, &m) < 0 ||
+	    digits8(load8(b, s + h + 8), 8, &c) < 0)
 		return -1;
-	b = b * 100000000u + c;
+	m = m * 100000000u + c;
 	/* UINT64_MAX is 1844 6744073709551615 */
-	if (a > 1844 || (a == 1844 && b > 6744073709551615ull))
+	if (a > 1844 || (a == 1844 && m > 6744073709551615ull))
 		return -1;
-	*out = a * 10000000000000000ull + b;
+	*out = a * 10000000000000000ull + m;
 	return 0;
 }
 
-/* Convert the decimal number of n (1..20) bytes at line[s]; -1 if it is
- * not all digits or does not fit 64 bits. */
+/* Convert the decimal number of n (1..20) bytes at b[s] of the line's
+ * padded copy; -1 if it is not all digits or does not fit 64 bits. */
 static FAST_INLINE int
-fast_number(const char *line, size_t len, size_t s, unsigned n, uint64_t *out)
+fast_number(const char *b, size_t s, unsigned n, uint64_t *out)
 {
-	uint64_t a, b;
+#if !defined(__SSE2__)
+	uint64_t a, c;
 	unsigned h;
+#endif
 
 	if (n <= 4)
-		return digits4((uint32_t)load8(line, len, s), n, out);
+		return digits4((uint32_t)load8(b, s), n, out);
 	if (n <= 8)
-		return digits8(load8(line, len, s), n, out);
+		return digits8(load8(b, s), n, out);
 	if (n > 16)
-		return long_number(line, len, s, n, out);
+		return long_number(b, s, n, out);
 #if defined(__SSE2__)
-	if (s + n >= 16)
-		return digits16(line + s + n - 16, n, out);
-#endif
+	/* the copy has 16 bytes of padding before the line */
+	return digits16(b + s + n - 16, n, out);
+#else
 	h = n - 8;
-	if (digits8(load8(line, len, s), h, &a) < 0 ||
-	    digits8(load8(line, len, s + h), 8, &b) < 0)
+	if (digits8(load8(b, s), h, &a) < 0 ||
+	    digits8(load8(b, s + h), 8, &c) < 0)
 		return -1;
-	*out = a * 100000000u + b;
+	*out = a * 100000000u + c;
 	return 0;
+#endif
 }
 
 /* Parse a strict dotted quad of exactly n bytes at p (1 to 3 digits per
@@ -771,39 +768,43 @@ put_v4(struct flow_addr *a, uint32_t o)
 }
 
 #if defined(__SSE2__)
-/* Value of the l (1..4) digits at b[st]: one SWAR step (x86 is little
- * endian); the bytes after them are shifted out. */
-static inline uint32_t
-octet(const unsigned char *b, unsigned st, unsigned l)
+/* The l (1..4) digits at p minus '0', at the top of 32 bits (x86 is
+ * little endian); the bytes after them are shifted out. */
+static inline uint64_t
+octet_digits(const char *p, unsigned l)
 {
 	uint32_t x;
 
-	memcpy(&x, b + st, 4);
-	x = (x - 0x30303030u) << (32 - 8 * l);
-	x = (x * 10 + (x >> 8)) & 0x00ff00ffu;
-	return (x * 100 + (x >> 16)) & 0xffffu;
+	memcpy(&x, p, 4);
+	return (uint32_t)((x - 0x30303030u) << (32 - 8 * l));
 }
 
-/* Parse the dotted quad of n bytes at line[s]: one 16-byte compare each
- * finds its dots, digits and zeros, and the dots give the parts; -1 if it
- * is not a strict dotted quad (what flow_addr_parse takes). */
-static FAST_INLINE int
-fast_v4(const char *line, size_t len, size_t s, unsigned n,
-    struct flow_addr *a)
+/* Values of two parts (their digits from octet_digits, the first in the
+ * low 32 bits): one SWAR step for both, the values in bits 0-15 and
+ * 32-47. */
+static inline uint64_t
+octet_pair(uint64_t x)
 {
-	unsigned char b[20];
+	x = (x * 10 + (x >> 8)) & 0x00ff00ff00ff00ffull;
+	return (x * 100 + (x >> 16)) & 0x0000ffff0000ffffull;
+}
+
+/* Parse the dotted quad of n bytes at b[s] of the line's padded copy: one
+ * 16-byte compare each finds its dots, digits and zeros, and the dots give
+ * the parts; -1 if it is not a strict dotted quad (what flow_addr_parse
+ * takes). */
+static FAST_INLINE int
+fast_v4(const char *b, size_t s, unsigned n, struct flow_addr *a)
+{
+	const char *p = b + s;
 	__m128i v;
 	unsigned all, dots, digits, zeros, d1, d2, d3, r1, r2;
-	uint32_t o0, o1, o2, o3;
+	uint64_t o01, o23;
 
 	if (n - 7 > 8)	/* not 7..15 bytes */
 		return -1;
-	if (s + 16 <= len)
-		v = _mm_loadu_si128((const __m128i *)(line + s));
-	else
-		v = _mm_set_epi64x((long long)(n > 8 ?
-		    load8(line, len, s + 8) : 0),
-		    (long long)load8(line, len, s));
+	/* the copy has 16 bytes of padding after the line */
+	v = _mm_loadu_si128((const __m128i *)p);
 	all = (1u << n) - 1;
 	dots = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
 	    _mm_set1_epi8('.')));
@@ -827,28 +828,26 @@ fast_v4(const char *line, size_t len, size_t s, unsigned n,
 	if ((((d1 - 1) | (d2 - d1 - 2) | (d3 - d2 - 2) | (n - d3 - 2)) & ~3u) ||
 	    (r2 & (r2 - 1)) || (zeros & ((dots << 1) | 1) & (digits >> 1)))
 		return -1;
-	_mm_storeu_si128((__m128i *)b, v);
-	memset(b + 16, 0, 4);
-	o0 = octet(b, 0, d1);
-	o1 = octet(b, d1 + 1, d2 - d1 - 1);
-	o2 = octet(b, d2 + 1, d3 - d2 - 1);
-	o3 = octet(b, d3 + 1, n - d3 - 1);
-	if ((o0 | o1 | o2 | o3) > 255)
+	o01 = octet_pair(octet_digits(p, d1) |
+	    octet_digits(p + d1 + 1, d2 - d1 - 1) << 32);
+	o23 = octet_pair(octet_digits(p + d2 + 1, d3 - d2 - 1) |
+	    octet_digits(p + d3 + 1, n - d3 - 1) << 32);
+	/* 16-bit lanes o0 o2 o1 o3, each below 256 unless one is too big */
+	o01 |= o23 << 16;
+	if (o01 & 0xff00ff00ff00ff00ull)
 		return -1;
-	put_v4(a, o0 | o1 << 8 | o2 << 16 | o3 << 24);
+	put_v4(a, (uint32_t)(o01 | o01 >> 24));
 	return 0;
 }
 #else
-/* Parse a dotted quad of n bytes at line[s]; -1 if it is not strict. */
+/* Parse a dotted quad of n bytes at b[s]; -1 if it is not strict. */
 static inline int
-fast_v4(const char *line, size_t len, size_t s, unsigned n,
-    struct flow_addr *a)
+fast_v4(const char *b, size_t s, unsigned n, struct flow_addr *a)
 {
 	uint8_t q[4];
 
-	(void)len;
 	if (n < 7 || n > 15 ||
-	    dotted_quad((const unsigned char *)line + s, n, q) < 0)
+	    dotted_quad((const unsigned char *)b + s, n, q) < 0)
 		return -1;
 	put_v4(a, (uint32_t)q[0] | (uint32_t)q[1] << 8 |
 	    (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24);
@@ -966,31 +965,47 @@ chunk_spaces(__m128i v, fast_bad *bad)
 	    _mm_set1_epi8(' ')));
 }
 
-/* Mask of the spaces among the 64 bytes at line[i], i + 64 <= len. */
+/* Mask of the spaces among the 64 bytes at line[i], i + 64 <= len; they
+ * are copied to copy[i] too unless copy is NULL. */
 static FAST_INLINE uint64_t
-block_spaces(const char *line, size_t i, fast_bad *bad)
+block_spaces(const char *line, size_t i, fast_bad *bad, char *copy)
 {
 	const __m128i *q = (const __m128i *)(line + i);
+	__m128i v0 = _mm_loadu_si128(q), v1 = _mm_loadu_si128(q + 1);
+	__m128i v2 = _mm_loadu_si128(q + 2), v3 = _mm_loadu_si128(q + 3);
 
-	return (uint64_t)chunk_spaces(_mm_loadu_si128(q), bad) |
-	    (uint64_t)chunk_spaces(_mm_loadu_si128(q + 1), bad) << 16 |
-	    (uint64_t)chunk_spaces(_mm_loadu_si128(q + 2), bad) << 32 |
-	    (uint64_t)chunk_spaces(_mm_loadu_si128(q + 3), bad) << 48;
+	if (copy) {
+		__m128i *c = (__m128i *)(void *)(copy + i);
+
+		_mm_storeu_si128(c, v0);
+		_mm_storeu_si128(c + 1, v1);
+		_mm_storeu_si128(c + 2, v2);
+		_mm_storeu_si128(c + 3, v3);
+	}
+	return (uint64_t)chunk_spaces(v0, bad) |
+	    (uint64_t)chunk_spaces(v1, bad) << 16 |
+	    (uint64_t)chunk_spaces(v2, bad) << 32 |
+	    (uint64_t)chunk_spaces(v3, bad) << 48;
 }
 
 /* Mask of the spaces among the last len - i (1..63) bytes of the line:
  * the 64 bytes ending at the line's end, shifted (their first bytes were
- * looked at already), or a padded copy of a line shorter than 64. */
+ * looked at already), or a padded copy of a line shorter than 64; the
+ * bytes go to copy too (for a short line, 'x' after them) unless it is
+ * NULL. */
 static FAST_INLINE uint64_t
-tail_spaces(const char *line, size_t len, size_t i, fast_bad *bad)
+tail_spaces(const char *line, size_t len, size_t i, fast_bad *bad, char *copy)
 {
 	char pad[64];
 
 	if (len >= 64)
-		return block_spaces(line, len - 64, bad) >> (64 - (len - i));
-	memset(pad, 'x', sizeof pad);
-	memcpy(pad, line, len);
-	return block_spaces(pad, 0, bad);
+		return block_spaces(line + len - 64, 0, bad,
+		    copy ? copy + len - 64 : NULL) >> (64 - (len - i));
+	if (copy == NULL)
+		copy = pad;
+	memset(copy, 'x', 64);
+	memcpy(copy, line, len);
+	return block_spaces(copy, 0, bad, NULL);
 }
 #else
 /* Bad bytes seen so far: a flag. */
@@ -999,10 +1014,12 @@ typedef unsigned fast_bad;
 #define FAST_BAD_ANY(b) ((b) != 0)
 
 /* Mask of the spaces among the bytes [i, min(i + 64, len)); a byte that is
- * neither space nor printable ASCII sets *bad. */
+ * neither space nor printable ASCII sets *bad (no copy here: parse_fast
+ * copies the line itself). */
 static uint64_t
-tail_spaces(const char *line, size_t len, size_t i, fast_bad *bad)
+tail_spaces(const char *line, size_t len, size_t i, fast_bad *bad, char *copy)
 {
+	(void)copy;
 	uint64_t sp = 0;
 	unsigned c;
 
@@ -1019,9 +1036,9 @@ tail_spaces(const char *line, size_t len, size_t i, fast_bad *bad)
 
 /* Mask of the spaces among the 64 bytes at line[i], i + 64 <= len. */
 static FAST_INLINE uint64_t
-block_spaces(const char *line, size_t i, fast_bad *bad)
+block_spaces(const char *line, size_t i, fast_bad *bad, char *copy)
 {
-	return tail_spaces(line, i + 64, i, bad);
+	return tail_spaces(line, i + 64, i, bad, copy);
 }
 #endif
 
@@ -1041,9 +1058,9 @@ line_tokens(const char *line, size_t len, uint32_t *starts, uint32_t *ends,
 		uint64_t word, edges;
 
 		if (i + 64 <= len)
-			word = ~block_spaces(line, i, &bad);
+			word = ~block_spaces(line, i, &bad, NULL);
 		else	/* past the end: spaces */
-			word = ~tail_spaces(line, len, i, &bad) &
+			word = ~tail_spaces(line, len, i, &bad, NULL) &
 			    ((1ull << (len - i)) - 1);
 		edges = word ^ (word << 1 | carry);
 		carry = word >> 63;
@@ -1080,10 +1097,11 @@ absent(const char *line, size_t s, unsigned l, unsigned id, uint64_t *present)
 
 /* Convert every field of the line, field i being [starts[i], ends[i]), or
  * [ends[i - 1] + 1, ends[i]) when starts is NULL (ends[-1] is then -1),
- * one loop per type; 0, or -1 to leave the line to the exact path. */
+ * one loop per type, reading values from b, the line's padded copy; 0, or
+ * -1 to leave the line to the exact path. */
 static FAST_INLINE int
 convert_fields(const struct fast_plan *plan, const struct format *fmt,
-    const char *line, size_t len, const uint32_t *starts,
+    const char *line, const char *b, const uint32_t *starts,
     const uint32_t *ends, struct flow *out)
 {
 	const struct fast_slot *q = plan->e, *qe;
@@ -1097,7 +1115,7 @@ convert_fields(const struct fast_plan *plan, const struct format *fmt,
 		unsigned l = ends[q->slot] - (uint32_t)s;
 		uint64_t u;
 
-		if (l > q->maxlen || fast_number(line, len, s, l, &u) < 0) {
+		if (l > q->maxlen || fast_number(b, s, l, &u) < 0) {
 			if (absent(line, s, l, q->id, present) < 0)
 				return -1;
 			continue;
@@ -1116,7 +1134,7 @@ convert_fields(const struct fast_plan *plan, const struct format *fmt,
 		struct flow_addr *a = &((union flow_val *)(void *)
 		    ((char *)out + q->off))->a;
 
-		if (fast_v4(line, len, s, l, a) < 0 &&
+		if (fast_v4(b, s, l, a) < 0 &&
 		    fast_v6((const unsigned char *)line + s, l, a) < 0 &&
 		    absent(line, s, l, q->id, present) < 0)
 			return -1;
@@ -1132,11 +1150,11 @@ convert_fields(const struct fast_plan *plan, const struct format *fmt,
 		 * goes to the exact path. */
 		if (l > 16)
 			return -1;
-		w0 = load8(line, len, s);
+		w0 = load8(b, s);
 		if (l < 8)
 			w0 &= ~0ull >> (64 - 8 * l);
 		else if (l > 8)
-			w1 = load8(line, len, s + 8) &
+			w1 = load8(b, s + 8) &
 			    (~0ull >> (64 - 8 * (l - 8)));
 		/* unused words are 0, which no token of 1 to 16 bytes is */
 		for (k = 0; k < FAST_ENUM_WORDS; k++)
@@ -1166,6 +1184,25 @@ convert_fields(const struct fast_plan *plan, const struct format *fmt,
 	return 0;
 }
 
+/* A buffer for the copy of a line longer than FAST_LINE_MAX (as
+ * parse_fast's own, 16 bytes before it and 64 after), or NULL. */
+static char *
+fast_big_copy(size_t len)
+{
+	static char *big;
+	static size_t size;
+
+	if (len + 80 > size) {
+		char *p = realloc(big, len + 80);
+
+		if (p == NULL)
+			return NULL;
+		big = p;
+		size = len + 80;
+	}
+	return big;
+}
+
 /* Parse a well-formed line of fmt in one pass; -1 means "take the slow
  * path".  See the notes above: the spaces first, then fields by type.
  * Anything unusual (tabs, non-ASCII, a bad value, a wrong count, an enum
@@ -1177,6 +1214,10 @@ parse_fast(const struct format *fmt, const char *line, size_t len,
 {
 	uint32_t starts[FORMAT_MAX + 66], ends1[FORMAT_MAX + 67];
 	uint32_t *ends = ends1 + 1;
+	/* the line's copy, with 16 zeros before it and 16 after (64 bytes
+	 * of room after it for a short line's padded block) */
+	_Alignas(16) char stack_copy[16 + FAST_LINE_MAX + 64];
+	char *copy = stack_copy, *b;
 	const struct fast_plan *plan;
 	fast_bad bad = FAST_BAD_NONE;
 	uint64_t dbl = 0, carry = 1;
@@ -1185,6 +1226,9 @@ parse_fast(const struct format *fmt, const char *line, size_t len,
 
 	if (n == 0 || len == 0 || len >= UINT32_MAX)
 		return -1;
+	if (len > FAST_LINE_MAX && (copy = fast_big_copy(len)) == NULL)
+		return -1;
+	b = copy + 16;
 	plan = fast_plan_get(fmt);
 	if (plan->slow)
 		return -1;
@@ -1192,37 +1236,51 @@ parse_fast(const struct format *fmt, const char *line, size_t len,
 	 * carry): with no two next to each other, field k ends at space k
 	 * and the next starts after it. */
 	ends1[0] = UINT32_MAX;	/* so that field 0 starts at 0 */
+#if !defined(__SSE2__)
+	memcpy(b, line, len);
+#endif
 	for (i = 0;; i += 64) {
 		uint64_t sp;
 
 		if (i + 64 <= len)
-			sp = block_spaces(line, i, &bad);
+			sp = block_spaces(line, i, &bad, b);
 		else if (i < len)
-			sp = tail_spaces(line, len, i, &bad) |
+			sp = tail_spaces(line, len, i, &bad, b) |
 			    (uint64_t)1 << (len - i);
 		else
 			sp = 1;
 		dbl |= sp & (sp << 1 | carry);
 		carry = sp >> 63;
+		/* two at a time */
 		while (sp) {
-			uint32_t e = (uint32_t)i + (uint32_t)__builtin_ctzll(sp);
+			uint32_t *e = ends + k;
 
-			ends[k++] = e;
+			e[0] = (uint32_t)i + (uint32_t)__builtin_ctzll(sp);
 			sp &= sp - 1;
+			if (sp == 0) {
+				k++;
+				break;
+			}
+			e[1] = (uint32_t)i + (uint32_t)__builtin_ctzll(sp);
+			sp &= sp - 1;
+			k += 2;
 		}
 		if (k > n || i + 64 > len)
 			break;	/* done, too many fields, or two spaces */
 	}
 	if (FAST_BAD_ANY(bad))
 		return -1;
+	memset(copy, 0, 16);
+	memset(b + len, 0, 16);
 	if (dbl == 0) {
 		if (k != n)
 			return -1;
-		return convert_fields(plan, fmt, line, len, NULL, ends, out);
+		return convert_fields(plan, fmt, line, b, NULL, ends, out);
 	}
 	if (line_tokens(line, len, starts, ends, n) != n)
 		return -1;
-	return convert_fields(plan, fmt, line, len, starts, ends, out);
+	memcpy(b, line, len);	/* the loop above may have stopped early */
+	return convert_fields(plan, fmt, line, b, starts, ends, out);
 }
 
 /* Parse a line in format fmt (NULL: choose by field count). */

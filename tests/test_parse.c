@@ -513,6 +513,29 @@ test_fast_lengths(void **state)
 		big[100] = '\t';
 		same_parse_fenced(&fmt, big, strlen(big));
 	}
+	/* lines around 4096 bytes, the longest copied to the stack (longer
+	 * ones are copied to the heap), ending in a number or an address */
+	{
+		static char big[4200];
+		size_t m;
+
+		assert_int_equal(format_from_spec("account-id packets srcaddr",
+		    &fmt, e, sizeof e), 1);
+		for (m = 4070; m <= 4110; m++) {
+			memset(big, 'q', m);
+			memcpy(big + m - 24, " 1234567 192.168.100.254", 24);
+			big[m] = '\0';
+			assert_fast_takes(&fmt, big);
+		}
+		assert_int_equal(format_from_spec("account-id srcaddr packets",
+		    &fmt, e, sizeof e), 1);
+		for (m = 4070; m <= 4110; m++) {
+			memset(big, 'q', m);
+			memcpy(big + m - 24, " 192.168.100.254 1234567", 24);
+			big[m] = '\0';
+			assert_fast_takes(&fmt, big);
+		}
+	}
 }
 
 /* Numbers near the limits of each numeric type. */
