@@ -390,19 +390,24 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
  *    format's field list (16 ids per compare, the plan used last first),
  *    so lines of a few formats mixed in one input do not rebuild plans.  Enum words are packed
  *    once into 8-byte words from the field table.
- * 3. Values, one loop per type, each knowing the field's length: numbers
- *    up to 4 digits in one 32-bit SWAR step, up to 8 in one 64-bit step,
- *    longer ones in two or three, the digits checked in the same words
- *    (a 20-digit number is checked against 2^64 - 1 exactly); dotted
- *    quads by one 16-byte compare each for dots, digits and zeros, whose
- *    masks check the shape, then one 64-bit SWAR step per two octets;
- *    enum words as
- *    one or two masked 8-byte words compared with the packed words (AWS's
- *    spelling only, other case goes to the exact path); IPv6 by fast_v6,
- *    which takes the RFC 4291 forms ("::", a dotted-quad tail) and only
- *    what inet_pton takes, with the same bytes.  A "-" is looked for only
- *    where a value fails to convert (and for symbols); it clears the
- *    field's bit in the present mask.
+ * 3. Values, one loop per type, each knowing the field's length: with
+ *    SSE2, numbers two at a time, each pair of up to 16 digits in one
+ *    vector conversion (each number the 16 bytes that end at its end,
+ *    masked to its length); a pair with a "-", a longer number or a bad
+ *    byte, and the last of an odd count, one at a time: up to 4 digits
+ *    in one 32-bit SWAR step, up to 8 in one 64-bit step, longer ones in
+ *    two or three, the digits checked in the same words (a 20-digit
+ *    number is checked against 2^64 - 1 exactly).  Dotted quads: one
+ *    16-byte compare each for dots, digits and zeros; a hash of the dot
+ *    mask finds the shape of the first three parts (1 to 3 digits each,
+ *    the 27 shapes in a table built once) with the dots' places and the
+ *    masks of the parts' bytes; then two 64-bit SWAR steps, two parts
+ *    each.  Enum words as one or two masked 8-byte words compared with
+ *    the packed words (AWS's spelling only, other case goes to the exact
+ *    path); IPv6 by fast_v6, which takes the RFC 4291 forms ("::", a
+ *    dotted-quad tail) and only what inet_pton takes, with the same
+ *    bytes.  A "-" is looked for only where a value fails to convert (and
+ *    for symbols); it clears the field's bit in the present mask.
  *
  * Nothing outside [line, line + len) is read: the values are read from a
  * copy of the line made in step 1, with 16 zero bytes before and after it
@@ -446,6 +451,7 @@ struct fast_slot {
 	uint8_t maxlen;		/* numbers: most bytes */
 	uint8_t time;		/* numbers: an FT_TIME (milliseconds rule) */
 	uint16_t off;		/* offset of its value in struct flow */
+	uint8_t vmax;		/* numbers: most bytes of the SSE2 pairs */
 	uint64_t lo, span;	/* numbers: the range is lo..lo + span */
 };
 
@@ -463,6 +469,20 @@ struct fast_plan {
 
 static struct fast_enum fast_enums[FIELD_COUNT];
 static int fast_enums_ready;
+
+/* The shape of a dotted quad's first three parts (1 to 3 digits each): its
+ * dot mask, the dots' places, and for each part the mask of its bytes at
+ * the top of the 4 bytes that end at its dot. */
+struct fast_v4_shape {
+	uint16_t dots;		/* 0xffff: no shape hashes here */
+	uint8_t d[3];
+	uint32_t m[3];
+};
+
+/* The 27 shapes by a hash of the dot mask (no two share a slot; the tests
+ * try every shape). */
+#define FAST_V4_HASH(dots) ((uint32_t)((dots) * 0x3976b0c7u) >> 26)
+static struct fast_v4_shape fast_v4_shapes[64];
 #define FAST_PLANS 4		/* formats whose plans are kept */
 static struct fast_plan fast_plan_cache[FAST_PLANS];
 static unsigned fast_plan_next;	/* the entry the next new plan takes */
@@ -482,16 +502,35 @@ load8(const char *b, size_t pos)
 	return x;
 }
 
-/* Pack the enum words of the field table once, for word compares. */
+/* Pack the enum words of the field table once, for word compares, and
+ * fill the table of dotted-quad shapes. */
 static void
 fast_enums_init(void)
 {
+	unsigned l[3], k;
 	int id;
 
+	for (k = 0; k < 64; k++)
+		fast_v4_shapes[k].dots = 0xffff;
+	for (l[0] = 1; l[0] <= 3; l[0]++)
+		for (l[1] = 1; l[1] <= 3; l[1]++)
+			for (l[2] = 1; l[2] <= 3; l[2]++) {
+				struct fast_v4_shape sh;
+				unsigned at = 0;
+
+				sh.dots = 0;
+				for (k = 0; k < 3; k++) {
+					at += l[k];
+					sh.d[k] = (uint8_t)at;
+					sh.dots |= (uint16_t)(1u << at);
+					sh.m[k] = ~0u << (32 - 8 * l[k]);
+					at++;
+				}
+				fast_v4_shapes[FAST_V4_HASH(sh.dots)] = sh;
+			}
 	for (id = 0; id < FIELD_COUNT; id++) {
 		const char *const *w = field_table[id].words;
 		struct fast_enum *e = &fast_enums[id];
-		unsigned k;
 
 		if (field_table[id].type != FT_ENUM || w == NULL)
 			continue;
@@ -591,6 +630,7 @@ fast_plan_get(const struct format *fmt)
 			e->off = (uint16_t)(offsetof(struct flow, v) +
 			    (size_t)id * sizeof(union flow_val));
 			e->maxlen = t == FT_PORT ? 5 : 20;
+			e->vmax = t == FT_PORT ? 5 : 16;
 			e->time = t == FT_TIME;
 			/* a time above 2^31 - 1 leaves the range and is
 			 * then taken as milliseconds */
@@ -647,17 +687,21 @@ digits4(uint32_t x, unsigned n, uint64_t *out)
 }
 
 #if defined(__SSE2__)
+/* At fast_keep + n, 16 - n zeros then n 0xff (n 0..16): the mask of a
+ * number of n digits that ends a 16-byte vector. */
+static const uint8_t fast_keep[32] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+};
+
 /* Convert the n (9..16) decimal digits that end at end16 + 16 with SSE2,
  * reading the 16 bytes before that end (the bytes ahead of the digits are
  * masked off); -1 if one is not a digit. */
 static FAST_INLINE int
 digits16(const char *end16, unsigned n, uint64_t *out)
 {
-	static const uint8_t keep[32] = {
-		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
-	};
+	const uint8_t *keep = fast_keep;
 	__m128i d, x;
 
 	d = _mm_and_si128(_mm_sub_epi8(_mm_loadu_si128((const __m128i *)end16),
@@ -674,6 +718,44 @@ digits16(const char *end16, unsigned n, uint64_t *out)
 	x = _mm_madd_epi16(x, _mm_set1_epi32(1 << 16 | 10000));
 	*out = (uint64_t)(uint32_t)_mm_cvtsi128_si32(x) * 100000000u +
 	    (uint32_t)_mm_cvtsi128_si32(_mm_srli_si128(x, 4));
+	return 0;
+}
+#endif
+
+#if defined(__SSE2__)
+/* Convert two numbers of 1 to 16 digits at once, l0 digits that end at
+ * b[e0] and l1 that end at b[e1] (the copy has 16 bytes of padding before
+ * the line); -1 if a byte of either is not a digit. */
+static FAST_INLINE int
+digits16x2(const char *b, uint32_t e0, unsigned l0, uint32_t e1, unsigned l1,
+    uint64_t u[2])
+{
+	const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+	const __m128i lo8 = _mm_set1_epi16(0xff), ten = _mm_set1_epi16(10);
+	const __m128i hundred = _mm_set1_epi32(1 << 16 | 100);
+	__m128i d0, d1, x0, x1;
+
+	d0 = _mm_and_si128(_mm_sub_epi8(_mm_loadu_si128((const __m128i *)
+	    (b + e0 - 16)), zero), _mm_loadu_si128((const __m128i *)
+	    (fast_keep + l0)));
+	d1 = _mm_and_si128(_mm_sub_epi8(_mm_loadu_si128((const __m128i *)
+	    (b + e1 - 16)), zero), _mm_loadu_si128((const __m128i *)
+	    (fast_keep + l1)));
+	if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(_mm_max_epu8(d0,
+	    d1), nine), nine)) != 0xffff)
+		return -1;
+	/* as digits16 does, both numbers: 4 digits in each 32 bits, then
+	 * 8 in each, the high and low halves of each number */
+	x0 = _mm_madd_epi16(_mm_add_epi16(_mm_mullo_epi16(_mm_and_si128(d0,
+	    lo8), ten), _mm_srli_epi16(d0, 8)), hundred);
+	x1 = _mm_madd_epi16(_mm_add_epi16(_mm_mullo_epi16(_mm_and_si128(d1,
+	    lo8), ten), _mm_srli_epi16(d1, 8)), hundred);
+	x0 = _mm_madd_epi16(_mm_packs_epi32(x0, x1),
+	    _mm_set1_epi32(1 << 16 | 10000));
+	/* high half * 10^8 + low half, in each 64-bit lane */
+	x0 = _mm_add_epi64(_mm_mul_epu32(x0, _mm_set1_epi32(100000000)),
+	    _mm_srli_epi64(x0, 32));
+	_mm_storeu_si128((__m128i *)(void *)u, x0);
 	return 0;
 }
 #endif
@@ -768,15 +850,15 @@ put_v4(struct flow_addr *a, uint32_t o)
 }
 
 #if defined(__SSE2__)
-/* The l (1..4) digits at p minus '0', at the top of 32 bits (x86 is
- * little endian); the bytes after them are shifted out. */
+/* The 4 bytes that end at p (a part's end), digits xor '0' (their values),
+ * kept by mask m (the part's bytes, at the top; x86 is little endian). */
 static inline uint64_t
-octet_digits(const char *p, unsigned l)
+octet_digits(const char *p, uint32_t m)
 {
 	uint32_t x;
 
-	memcpy(&x, p, 4);
-	return (uint32_t)((x - 0x30303030u) << (32 - 8 * l));
+	memcpy(&x, p - 4, 4);
+	return (x ^ 0x30303030u) & m;
 }
 
 /* Values of two parts (their digits from octet_digits, the first in the
@@ -790,15 +872,20 @@ octet_pair(uint64_t x)
 }
 
 /* Parse the dotted quad of n bytes at b[s] of the line's padded copy: one
- * 16-byte compare each finds its dots, digits and zeros, and the dots give
- * the parts; -1 if it is not a strict dotted quad (what flow_addr_parse
- * takes). */
+ * 16-byte compare each finds its dots, digits and zeros, the dot mask's
+ * hash finds its shape (each of the first three parts 1 to 3 digits, the
+ * dots' places), then two 64-bit SWAR steps give the four parts; -1 if it
+ * is not a strict dotted quad (what flow_addr_parse takes). */
 static FAST_INLINE int
 fast_v4(const char *b, size_t s, unsigned n, struct flow_addr *a)
 {
+	static const uint32_t top[4] = {
+		0, 0xff000000u, 0xffff0000u, 0xffffff00u
+	};
 	const char *p = b + s;
+	const struct fast_v4_shape *sh;
 	__m128i v;
-	unsigned all, dots, digits, zeros, d1, d2, d3, r1, r2;
+	unsigned all, dots, digits, zeros, l3;
 	uint64_t o01, o23;
 
 	if (n - 7 > 8)	/* not 7..15 bytes */
@@ -817,21 +904,17 @@ fast_v4(const char *b, size_t s, unsigned n, struct flow_addr *a)
 	digits &= all;
 	if ((dots | digits) != all)
 		return -1;
-	/* the first three dots (bit 15, past any line of 15, if fewer) */
-	r1 = dots & (dots - 1);
-	r2 = r1 & (r1 - 1);
-	d1 = (unsigned)__builtin_ctz(dots | 0x8000);
-	d2 = (unsigned)__builtin_ctz(r1 | 0x8000);
-	d3 = (unsigned)__builtin_ctz(r2 | 0x8000);
-	/* parts of 1 to 4 digits (four are caught as > 255 or by their
-	 * leading zero), no fourth dot, no zero leading a longer part */
-	if ((((d1 - 1) | (d2 - d1 - 2) | (d3 - d2 - 2) | (n - d3 - 2)) & ~3u) ||
-	    (r2 & (r2 - 1)) || (zeros & ((dots << 1) | 1) & (digits >> 1)))
+	/* three dots in a known shape, a last part of 1 to 3 digits, no
+	 * zero leading a longer part */
+	sh = &fast_v4_shapes[FAST_V4_HASH(dots)];
+	l3 = n - sh->d[2] - 1;
+	if (sh->dots != dots || l3 - 1 > 2 ||
+	    (zeros & ((dots << 1) | 1) & (digits >> 1)))
 		return -1;
-	o01 = octet_pair(octet_digits(p, d1) |
-	    octet_digits(p + d1 + 1, d2 - d1 - 1) << 32);
-	o23 = octet_pair(octet_digits(p + d2 + 1, d3 - d2 - 1) |
-	    octet_digits(p + d3 + 1, n - d3 - 1) << 32);
+	o01 = octet_pair(octet_digits(p + sh->d[0], sh->m[0]) |
+	    octet_digits(p + sh->d[1], sh->m[1]) << 32);
+	o23 = octet_pair(octet_digits(p + sh->d[2], sh->m[2]) |
+	    octet_digits(p + n, top[l3]) << 32);
 	/* 16-bit lanes o0 o2 o1 o3, each below 256 unless one is too big */
 	o01 |= o23 << 16;
 	if (o01 & 0xff00ff00ff00ff00ull)
@@ -1095,6 +1178,36 @@ absent(const char *line, size_t s, unsigned l, unsigned id, uint64_t *present)
 	return 0;
 }
 
+/* Store the value u of number slot q, an FT_TIME above 2^31 - 1 as
+ * milliseconds; -1 if it is out of range. */
+static FAST_INLINE int
+put_number(const struct fast_slot *q, uint64_t u, struct flow *out,
+    uint32_t *flags)
+{
+	if (u - q->lo > q->span) {
+		if (!q->time)
+			return -1;	/* out of range */
+		u /= 1000;
+		*flags |= FLOW_MS_TIME;
+	}
+	((union flow_val *)(void *)((char *)out + q->off))->u = u;
+	return 0;
+}
+
+/* Convert the number of slot q, the l bytes at s, alone (or take a "-");
+ * 0, or -1. */
+static FAST_INLINE int
+one_number(const struct fast_slot *q, const char *line, const char *b,
+    size_t s, unsigned l, struct flow *out, uint64_t *present,
+    uint32_t *flags)
+{
+	uint64_t u;
+
+	if (l > q->maxlen || fast_number(b, s, l, &u) < 0)
+		return absent(line, s, l, q->id, present);
+	return put_number(q, u, out, flags);
+}
+
 /* Convert every field of the line, field i being [starts[i], ends[i]), or
  * [ends[i - 1] + 1, ends[i]) when starts is NULL (ends[-1] is then -1),
  * one loop per type, reading values from b, the line's padded copy; 0, or
@@ -1110,23 +1223,34 @@ convert_fields(const struct fast_plan *plan, const struct format *fmt,
 
 	present[0] = plan->present[0];
 	present[1] = plan->present[1];
-	for (qe = q + plan->nnum; q < qe; q++) {
+	qe = q + plan->nnum;
+#if defined(__SSE2__)
+	/* numbers two at a time; a pair with a longer number or a byte that
+	 * is not a digit (a "-") is done one by one */
+	for (; q + 1 < qe; q += 2) {
+		uint32_t e0 = ends[q[0].slot], e1 = ends[q[1].slot];
+		uint32_t s0 = starts ? starts[q[0].slot] : ends[q[0].slot - 1] + 1u;
+		uint32_t s1 = starts ? starts[q[1].slot] : ends[q[1].slot - 1] + 1u;
+		unsigned l0 = e0 - s0, l1 = e1 - s1;
+		uint64_t u[2];
+
+		if (l0 <= q[0].vmax && l1 <= q[1].vmax &&
+		    digits16x2(b, e0, l0, e1, l1, u) == 0) {
+			if (put_number(&q[0], u[0], out, &flags) < 0 ||
+			    put_number(&q[1], u[1], out, &flags) < 0)
+				return -1;
+		} else if (one_number(&q[0], line, b, s0, l0, out, present,
+		    &flags) < 0 || one_number(&q[1], line, b, s1, l1, out,
+		    present, &flags) < 0)
+			return -1;
+	}
+#endif
+	for (; q < qe; q++) {
 		size_t s = starts ? starts[q->slot] : ends[q->slot - 1] + 1u;
 		unsigned l = ends[q->slot] - (uint32_t)s;
-		uint64_t u;
 
-		if (l > q->maxlen || fast_number(b, s, l, &u) < 0) {
-			if (absent(line, s, l, q->id, present) < 0)
-				return -1;
-			continue;
-		}
-		if (u - q->lo > q->span) {
-			if (!q->time)
-				return -1;	/* out of range */
-			u /= 1000;
-			flags |= FLOW_MS_TIME;
-		}
-		((union flow_val *)(void *)((char *)out + q->off))->u = u;
+		if (one_number(q, line, b, s, l, out, present, &flags) < 0)
+			return -1;
 	}
 	for (qe = q + plan->naddr; q < qe; q++) {
 		size_t s = starts ? starts[q->slot] : ends[q->slot - 1] + 1u;
