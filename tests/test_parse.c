@@ -574,6 +574,32 @@ test_fast_number_edges(void **state)
 	assert_fast_takes(&fmt, "1 1 6 1 18446744073709551615 4294967295999");
 	assert_fast_takes(&fmt, "- - - - - -");
 	assert_fast_takes(&fmt, "1 00080 0006 1 1 1");
+	/* numbers are converted in pairs (an odd one alone): pairs with a
+	 * "-", a long number or a bad byte in either place, 16 digits (the
+	 * most a pair takes) at the line's start and end */
+	assert_int_equal(format_from_spec("bytes packets start end version",
+	    &fmt, e, sizeof e), 1);
+	{
+		static const char *const more[] = {
+			"1234567890123456 9999999999999999 1 2 2",
+			"12345678901234567 1 1 1 2", "1 12345678901234567 1 1 2",
+			"- 1 1 1 2", "1 - 1 1 2", "1 1 - - -", "0 0 0 0 2",
+			"1 1 1 1 -", "1 1 1 1 99", "9999999999999999 1x 1 1 2",
+			"1x 1 1 1 2", "1 1 4294967295999 4294967296 2",
+			"1 1 2147483648 2147483647 2", "7 8 9 10 2",
+			"1 1 1 1234567890123456 2", "1 1 1 2 1234567890123456",
+			"00000000000000001 0000000000000001 1 1 2",
+		};
+		static const int takes[] = {
+			1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 0, 1,
+		};
+
+		for (i = 0; i < sizeof more / sizeof more[0]; i++) {
+			same_parse_fenced(&fmt, more[i], strlen(more[i]));
+			if (takes[i])
+				assert_fast_takes(&fmt, more[i]);
+		}
+	}
 }
 
 /* Enum words: AWS's spelling on the fast path, other case and near misses
