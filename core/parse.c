@@ -709,10 +709,10 @@ digits16(const char *end16, unsigned n, uint64_t *out)
 	if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(d,
 	    _mm_set1_epi8(9)), _mm_set1_epi8(9))) != 0xffff)
 		return -1;
-	/* pairs of digits in 16 bits (the first byte is the higher digit),
-	 * then four in 32, then eight: A (bytes 0-7) and B (8-15) */
-	x = _mm_add_epi16(_mm_mullo_epi16(_mm_and_si128(d,
-	    _mm_set1_epi16(0xff)), _mm_set1_epi16(10)), _mm_srli_epi16(d, 8));
+	/* pairs of digits in 16 bits (the first byte is the higher digit:
+	 * a + 256 b times 0x0a01 is 10 a + b in the high byte), then four in
+	 * 32, then eight: A (bytes 0-7) and B (8-15) */
+	x = _mm_srli_epi16(_mm_mullo_epi16(d, _mm_set1_epi16(0x0a01)), 8);
 	x = _mm_madd_epi16(x, _mm_set1_epi32(1 << 16 | 100));
 	x = _mm_packs_epi32(x, x);
 	x = _mm_madd_epi16(x, _mm_set1_epi32(1 << 16 | 10000));
@@ -731,7 +731,7 @@ digits16x2(const char *b, uint32_t e0, unsigned l0, uint32_t e1, unsigned l1,
     uint64_t u[2])
 {
 	const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
-	const __m128i lo8 = _mm_set1_epi16(0xff), ten = _mm_set1_epi16(10);
+	const __m128i ten = _mm_set1_epi16(0x0a01);
 	const __m128i hundred = _mm_set1_epi32(1 << 16 | 100);
 	__m128i d0, d1, x0, x1;
 
@@ -744,12 +744,14 @@ digits16x2(const char *b, uint32_t e0, unsigned l0, uint32_t e1, unsigned l1,
 	if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(_mm_max_epu8(d0,
 	    d1), nine), nine)) != 0xffff)
 		return -1;
-	/* as digits16 does, both numbers: 4 digits in each 32 bits, then
-	 * 8 in each, the high and low halves of each number */
-	x0 = _mm_madd_epi16(_mm_add_epi16(_mm_mullo_epi16(_mm_and_si128(d0,
-	    lo8), ten), _mm_srli_epi16(d0, 8)), hundred);
-	x1 = _mm_madd_epi16(_mm_add_epi16(_mm_mullo_epi16(_mm_and_si128(d1,
-	    lo8), ten), _mm_srli_epi16(d1, 8)), hundred);
+	/* as digits16 does, both numbers: 2 digits in each 16 bits (the
+	 * 16-bit a + 256 b times 0x0a01 is 10 a + b in its high byte, mod
+	 * 2^16, a and b below 10), 4 in each 32, then 8 in each, the high
+	 * and low halves of each number */
+	x0 = _mm_madd_epi16(_mm_srli_epi16(_mm_mullo_epi16(d0, ten), 8),
+	    hundred);
+	x1 = _mm_madd_epi16(_mm_srli_epi16(_mm_mullo_epi16(d1, ten), 8),
+	    hundred);
 	x0 = _mm_madd_epi16(_mm_packs_epi32(x0, x1),
 	    _mm_set1_epi32(1 << 16 | 10000));
 	/* high half * 10^8 + low half, in each 64-bit lane */
