@@ -442,6 +442,14 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
 #define FAST_INLINE inline
 #endif
 
+/* Hide a vector constant from the compiler, which would otherwise turn a
+ * multiply by it into several shifts and adds. */
+#if defined(__GNUC__) && defined(__SSE2__)
+#define FAST_OPAQUE(x) __asm__("" : "+x"(x))
+#else
+#define FAST_OPAQUE(x) ((void)0)
+#endif
+
 /* An enum field's words packed into little-endian 8-byte pairs, zero-padded;
  * words longer than 16 bytes and all after them are left out (as zeros). */
 struct fast_enum {
@@ -707,7 +715,7 @@ static FAST_INLINE int
 digits16(const char *end16, unsigned n, uint64_t *out)
 {
 	const uint8_t *keep = fast_keep;
-	__m128i d, x;
+	__m128i d, x, ten;
 
 	d = _mm_and_si128(_mm_sub_epi8(_mm_loadu_si128((const __m128i *)end16),
 	    _mm_set1_epi8('0')), _mm_loadu_si128((const __m128i *)(keep + n)));
@@ -717,7 +725,9 @@ digits16(const char *end16, unsigned n, uint64_t *out)
 	/* pairs of digits in 16 bits (the first byte is the higher digit:
 	 * a + 256 b times 0x0a01 is 10 a + b in the high byte), then four in
 	 * 32, then eight: A (bytes 0-7) and B (8-15) */
-	x = _mm_srli_epi16(_mm_mullo_epi16(d, _mm_set1_epi16(0x0a01)), 8);
+	ten = _mm_set1_epi16(0x0a01);
+	FAST_OPAQUE(ten);
+	x = _mm_srli_epi16(_mm_mullo_epi16(d, ten), 8);
 	x = _mm_madd_epi16(x, _mm_set1_epi32(1 << 16 | 100));
 	x = _mm_packs_epi32(x, x);
 	x = _mm_madd_epi16(x, _mm_set1_epi32(1 << 16 | 10000));
@@ -736,10 +746,10 @@ digits16x2(const char *b, uint32_t e0, unsigned l0, uint32_t e1, unsigned l1,
     uint64_t u[2])
 {
 	const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
-	const __m128i ten = _mm_set1_epi16(0x0a01);
 	const __m128i hundred = _mm_set1_epi32(1 << 16 | 100);
-	__m128i d0, d1, x0, x1;
+	__m128i d0, d1, x0, x1, ten = _mm_set1_epi16(0x0a01);
 
+	FAST_OPAQUE(ten);
 	d0 = _mm_and_si128(_mm_sub_epi8(_mm_loadu_si128((const __m128i *)
 	    (b + e0 - 16)), zero), _mm_loadu_si128((const __m128i *)
 	    (fast_keep + l0)));
