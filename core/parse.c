@@ -465,6 +465,8 @@ struct fast_slot {
 	uint8_t time;		/* numbers: an FT_TIME (milliseconds rule) */
 	uint16_t off;		/* offset of its value in struct flow */
 	uint8_t vmax;		/* numbers: most bytes of the SSE2 pairs */
+	uint8_t word;		/* its word in the present mask */
+	uint64_t clear;		/* that word without its bit */
 	uint64_t lo, span;	/* numbers: the range is lo..lo + span */
 };
 
@@ -644,6 +646,8 @@ fast_plan_get(const struct format *fmt)
 			    (size_t)id * sizeof(union flow_val));
 			e->maxlen = t == FT_PORT ? 5 : 20;
 			e->vmax = t == FT_PORT ? 5 : 16;
+			e->word = (uint8_t)(id >> 6);
+			e->clear = ~((uint64_t)1 << (id & 63));
 			e->time = t == FT_TIME;
 			/* a time above 2^31 - 1 leaves the range and is
 			 * then taken as milliseconds */
@@ -1275,14 +1279,29 @@ line_tokens(const char *line, size_t len, uint32_t *starts, uint32_t *ends,
 	return k / 2;
 }
 
+/* The first l (0..16) bytes of two 8-byte words. */
+#define FAST_BYTES(l) ((l) >= 8 ? ~0ull : (1ull << (8 * ((l) & 7))) - 1)
+#define FAST_TOKEN_MASK(l) { FAST_BYTES(l), (l) > 8 ? FAST_BYTES((l) - 8) : 0 }
+
+/* The masks of a token of l (0..16) bytes read as two 8-byte words. */
+static const uint64_t fast_token_mask[17][2] = {
+	FAST_TOKEN_MASK(0), FAST_TOKEN_MASK(1), FAST_TOKEN_MASK(2),
+	FAST_TOKEN_MASK(3), FAST_TOKEN_MASK(4), FAST_TOKEN_MASK(5),
+	FAST_TOKEN_MASK(6), FAST_TOKEN_MASK(7), FAST_TOKEN_MASK(8),
+	FAST_TOKEN_MASK(9), FAST_TOKEN_MASK(10), FAST_TOKEN_MASK(11),
+	FAST_TOKEN_MASK(12), FAST_TOKEN_MASK(13), FAST_TOKEN_MASK(14),
+	FAST_TOKEN_MASK(15), FAST_TOKEN_MASK(16),
+};
+
 /* A field whose value did not convert: fine only as "-", which clears its
  * bit in present; 0, or -1. */
 static FAST_INLINE int
-absent(const char *line, size_t s, unsigned l, unsigned id, uint64_t *present)
+absent(const char *line, size_t s, unsigned l, const struct fast_slot *q,
+    uint64_t *present)
 {
 	if (l != 1 || line[s] != '-')
 		return -1;
-	present[id >> 6] &= ~((uint64_t)1 << (id & 63));
+	present[q->word] &= q->clear;
 	return 0;
 }
 
@@ -1312,7 +1331,7 @@ one_number(const struct fast_slot *q, const char *line, const char *b,
 	uint64_t u;
 
 	if (l > q->maxlen || fast_number(b, s, l, &u) < 0)
-		return absent(line, s, l, q->id, present);
+		return absent(line, s, l, q, present);
 	return put_number(q, u, out, flags);
 }
 
@@ -1371,26 +1390,23 @@ convert_fields(const struct fast_plan *plan, const struct format *fmt,
 		    fast_v6_full(b + s, l, a) < 0 &&
 #endif
 		    fast_v6((const unsigned char *)line + s, l, a) < 0 &&
-		    absent(line, s, l, q->id, present) < 0)
+		    absent(line, s, l, q, present) < 0)
 			return -1;
 	}
 	for (qe = q + plan->nenum; q < qe; q++) {
 		size_t s = starts ? starts[q->slot] : ends[q->slot - 1] + 1u;
 		unsigned l = ends[q->slot] - (uint32_t)s;
 		const struct fast_enum *en = &fast_enums[q->id];
-		uint64_t w0, w1 = 0;
+		uint64_t w0, w1;
 		unsigned k;
 
 		/* AWS's own spelling, compared as words; any other case
 		 * goes to the exact path. */
 		if (l > 16)
 			return -1;
-		w0 = load8(b, s);
-		if (l < 8)
-			w0 &= ~0ull >> (64 - 8 * l);
-		else if (l > 8)
-			w1 = load8(b, s + 8) &
-			    (~0ull >> (64 - 8 * (l - 8)));
+		/* the copy has 16 bytes of padding after the line */
+		w0 = load8(b, s) & fast_token_mask[l][0];
+		w1 = load8(b, s + 8) & fast_token_mask[l][1];
 		/* unused words are 0, which no token of 1 to 16 bytes is */
 		for (k = 0; k < FAST_ENUM_WORDS; k++)
 			if (en->w[k][0] == w0 && en->w[k][1] == w1)
@@ -1398,7 +1414,7 @@ convert_fields(const struct fast_plan *plan, const struct format *fmt,
 		if (k < FAST_ENUM_WORDS)
 			((union flow_val *)(void *)((char *)out + q->off))->u =
 			    k + 1;
-		else if (absent(line, s, l, q->id, present) < 0)
+		else if (absent(line, s, l, q, present) < 0)
 			return -1;
 	}
 	for (qe = q + plan->nsym; q < qe; q++) {
@@ -1408,7 +1424,7 @@ convert_fields(const struct fast_plan *plan, const struct format *fmt,
 		    q->off);
 
 		if (l == 1 && line[s] == '-')
-			present[q->id >> 6] &= ~((uint64_t)1 << (q->id & 63));
+			present[q->word] &= q->clear;
 		v->s.p = line + s;
 		v->s.len = l;
 	}
@@ -1487,18 +1503,25 @@ parse_fast(const struct format *fmt, const char *line, size_t len,
 		dbl |= sp & (sp << 1 | carry);
 		carry = sp >> 63;
 		/* two at a time */
-		while (sp) {
+		if (sp) {
 			uint32_t *e = ends + k;
 
-			e[0] = (uint32_t)i + (uint32_t)__builtin_ctzll(sp);
-			sp &= sp - 1;
-			if (sp == 0) {
-				k++;
-				break;
+			for (;;) {
+				e[0] = (uint32_t)i +
+				    (uint32_t)__builtin_ctzll(sp);
+				sp &= sp - 1;
+				if (sp == 0) {
+					e++;
+					break;
+				}
+				e[1] = (uint32_t)i +
+				    (uint32_t)__builtin_ctzll(sp);
+				e += 2;
+				sp &= sp - 1;
+				if (sp == 0)
+					break;
 			}
-			e[1] = (uint32_t)i + (uint32_t)__builtin_ctzll(sp);
-			sp &= sp - 1;
-			k += 2;
+			k = (int)(e - ends);
 		}
 		if (k > n || i + 64 > len)
 			break;	/* done, too many fields, or two spaces */
