@@ -401,8 +401,8 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
  *    16-byte compare each for dots, digits and zeros; a hash of the dot
  *    mask finds the shape of the first three parts (1 to 3 digits each,
  *    the 27 shapes in a table built once) with the dots' places and the
- *    masks of the parts' bytes; then two 64-bit SWAR steps, two parts
- *    each.  Enum words as one or two masked 8-byte words compared with
+ *    masks of the parts' bytes; then the four parts' digits in one
+ *    vector, one multiply and one multiply-add for all four.  Enum words as one or two masked 8-byte words compared with
  *    the packed words (AWS's spelling only, other case goes to the exact
  *    path).  IPv6: the full form (eight groups, no "::") by
  *    fast_v6_full, three 16-byte compares for colons and hex digits, one
@@ -882,21 +882,12 @@ octet_digits(const char *p, uint32_t m)
 	return (x ^ 0x30303030u) & m;
 }
 
-/* Values of two parts (their digits from octet_digits, the first in the
- * low 32 bits): one SWAR step for both, the values in bits 0-15 and
- * 32-47. */
-static inline uint64_t
-octet_pair(uint64_t x)
-{
-	x = (x * 10 + (x >> 8)) & 0x00ff00ff00ff00ffull;
-	return (x * 100 + (x >> 16)) & 0x0000ffff0000ffffull;
-}
-
 /* Parse the dotted quad of n bytes at b[s] of the line's padded copy: one
  * 16-byte compare each finds its dots, digits and zeros, the dot mask's
  * hash finds its shape (each of the first three parts 1 to 3 digits, the
- * dots' places), then two 64-bit SWAR steps give the four parts; -1 if it
- * is not a strict dotted quad (what flow_addr_parse takes). */
+ * dots' places), then one vector multiply and one multiply-add give the
+ * four parts; -1 if it is not a strict dotted quad (what flow_addr_parse
+ * takes). */
 static FAST_INLINE int
 fast_v4(const char *b, size_t s, unsigned n, struct flow_addr *a)
 {
@@ -905,9 +896,8 @@ fast_v4(const char *b, size_t s, unsigned n, struct flow_addr *a)
 	};
 	const char *p = b + s;
 	const struct fast_v4_shape *sh;
-	__m128i v;
+	__m128i v, ten = _mm_set1_epi16(0x0a01);
 	unsigned all, dots, digits, zeros, l3;
-	uint64_t o01, o23;
 
 	if (n - 7 > 8)	/* not 7..15 bytes */
 		return -1;
@@ -932,15 +922,20 @@ fast_v4(const char *b, size_t s, unsigned n, struct flow_addr *a)
 	if (sh->dots != dots || l3 - 1 > 2 ||
 	    (zeros & ((dots << 1) | 1) & (digits >> 1)))
 		return -1;
-	o01 = octet_pair(octet_digits(p + sh->d[0], sh->m[0]) |
-	    octet_digits(p + sh->d[1], sh->m[1]) << 32);
-	o23 = octet_pair(octet_digits(p + sh->d[2], sh->m[2]) |
-	    octet_digits(p + n, top[l3]) << 32);
-	/* 16-bit lanes o0 o2 o1 o3, each below 256 unless one is too big */
-	o01 |= o23 << 16;
-	if (o01 & 0xff00ff00ff00ff00ull)
+	/* the four parts' digits in 32 bits each, to values: two digits
+	 * in each 16 bits (a + 256 b times 0x0a01 is 10 a + b in the high
+	 * byte), then all four in 32 */
+	v = _mm_set_epi64x((long long)(octet_digits(p + sh->d[2], sh->m[2]) |
+	    octet_digits(p + n, top[l3]) << 32),
+	    (long long)(octet_digits(p + sh->d[0], sh->m[0]) |
+	    octet_digits(p + sh->d[1], sh->m[1]) << 32));
+	FAST_OPAQUE(ten);
+	v = _mm_madd_epi16(_mm_srli_epi16(_mm_mullo_epi16(v, ten), 8),
+	    _mm_set1_epi32(1 << 16 | 100));
+	v = _mm_packs_epi32(v, v);	/* parts of up to 999 */
+	if (_mm_movemask_epi8(_mm_cmpgt_epi16(v, _mm_set1_epi16(255))))
 		return -1;
-	put_v4(a, (uint32_t)(o01 | o01 >> 24));
+	put_v4(a, (uint32_t)_mm_cvtsi128_si32(_mm_packus_epi16(v, v)));
 	return 0;
 }
 #else
