@@ -459,16 +459,25 @@ struct fast_enum {
 
 /* One field of a format as the per-type loops of parse_fast see it. */
 struct fast_slot {
-	uint8_t slot;		/* its place on the line */
+	uint16_t at;		/* its place on the line, times 4 (bytes into
+				 * an array of uint32_t by slot) */
 	uint8_t id;		/* its field id */
 	uint8_t maxlen;		/* numbers: most bytes */
-	uint8_t time;		/* numbers: an FT_TIME (milliseconds rule) */
 	uint16_t off;		/* offset of its value in struct flow */
 	uint8_t vmax;		/* numbers: most bytes of the SSE2 pairs */
-	uint8_t word;		/* its word in the present mask */
+	uint8_t flags;		/* FAST_TIME, and its word in the present
+				 * mask times FAST_WORD */
 	uint64_t clear;		/* that word without its bit */
 	uint64_t lo, span;	/* numbers: the range is lo..lo + span */
 };
+
+#define FAST_TIME 1	/* numbers: an FT_TIME (milliseconds rule) */
+#define FAST_WORD 2
+
+/* a[slot] for entry q's slot, a being ends or starts (or ends - 1, for
+ * the end of the slot before), without scaling the index. */
+#define FAST_AT(a, q) (*(const uint32_t *)(const void *) \
+	((const char *)(a) + (q)->at))
 
 /* What parse_fast precomputes for one format: its fields grouped by type
  * (numbers, addresses, enums, symbols; ignored columns are left out). */
@@ -640,15 +649,15 @@ fast_plan_get(const struct format *fmt)
 			if (group[t] != g)
 				continue;
 			e = &p->e[p->nnum + p->naddr + p->nenum + p->nsym];
-			e->slot = (uint8_t)i;
+			e->at = (uint16_t)(4 * i);
 			e->id = (uint8_t)id;
 			e->off = (uint16_t)(offsetof(struct flow, v) +
 			    (size_t)id * sizeof(union flow_val));
 			e->maxlen = t == FT_PORT ? 5 : 20;
 			e->vmax = t == FT_PORT ? 5 : 16;
-			e->word = (uint8_t)(id >> 6);
+			e->flags = (uint8_t)((id >> 6) * FAST_WORD |
+			    (t == FT_TIME ? FAST_TIME : 0));
 			e->clear = ~((uint64_t)1 << (id & 63));
-			e->time = t == FT_TIME;
 			/* a time above 2^31 - 1 leaves the range and is
 			 * then taken as milliseconds */
 			e->lo = t == FT_INT ? field_table[id].min : 0;
@@ -1296,7 +1305,7 @@ absent(const char *line, size_t s, unsigned l, const struct fast_slot *q,
 {
 	if (l != 1 || line[s] != '-')
 		return -1;
-	present[q->word] &= q->clear;
+	present[q->flags / FAST_WORD] &= q->clear;
 	return 0;
 }
 
@@ -1307,7 +1316,7 @@ put_number(const struct fast_slot *q, uint64_t u, struct flow *out,
     uint32_t *flags)
 {
 	if (u - q->lo > q->span) {
-		if (!q->time)
+		if (!(q->flags & FAST_TIME))
 			return -1;	/* out of range */
 		u /= 1000;
 		*flags |= FLOW_MS_TIME;
@@ -1350,9 +1359,11 @@ convert_fields(const struct fast_plan *plan, const struct format *fmt,
 	/* numbers two at a time; a pair with a longer number or a byte that
 	 * is not a digit (a "-") is done one by one */
 	for (; q + 1 < qe; q += 2) {
-		uint32_t e0 = ends[q[0].slot], e1 = ends[q[1].slot];
-		uint32_t s0 = starts ? starts[q[0].slot] : ends[q[0].slot - 1] + 1u;
-		uint32_t s1 = starts ? starts[q[1].slot] : ends[q[1].slot - 1] + 1u;
+		uint32_t e0 = FAST_AT(ends, &q[0]), e1 = FAST_AT(ends, &q[1]);
+		uint32_t s0 = starts ? FAST_AT(starts, &q[0]) :
+		    FAST_AT(ends - 1, &q[0]) + 1u;
+		uint32_t s1 = starts ? FAST_AT(starts, &q[1]) :
+		    FAST_AT(ends - 1, &q[1]) + 1u;
 		unsigned l0 = e0 - s0, l1 = e1 - s1;
 		uint64_t u[2];
 
@@ -1368,15 +1379,15 @@ convert_fields(const struct fast_plan *plan, const struct format *fmt,
 	}
 #endif
 	for (; q < qe; q++) {
-		size_t s = starts ? starts[q->slot] : ends[q->slot - 1] + 1u;
-		unsigned l = ends[q->slot] - (uint32_t)s;
+		size_t s = starts ? FAST_AT(starts, q) : FAST_AT(ends - 1, q) + 1u;
+		unsigned l = FAST_AT(ends, q) - (uint32_t)s;
 
 		if (one_number(q, line, b, s, l, out, present, &flags) < 0)
 			return -1;
 	}
 	for (qe = q + plan->naddr; q < qe; q++) {
-		size_t s = starts ? starts[q->slot] : ends[q->slot - 1] + 1u;
-		unsigned l = ends[q->slot] - (uint32_t)s;
+		size_t s = starts ? FAST_AT(starts, q) : FAST_AT(ends - 1, q) + 1u;
+		unsigned l = FAST_AT(ends, q) - (uint32_t)s;
 		struct flow_addr *a = &((union flow_val *)(void *)
 		    ((char *)out + q->off))->a;
 
@@ -1389,8 +1400,8 @@ convert_fields(const struct fast_plan *plan, const struct format *fmt,
 			return -1;
 	}
 	for (qe = q + plan->nenum; q < qe; q++) {
-		size_t s = starts ? starts[q->slot] : ends[q->slot - 1] + 1u;
-		unsigned l = ends[q->slot] - (uint32_t)s;
+		size_t s = starts ? FAST_AT(starts, q) : FAST_AT(ends - 1, q) + 1u;
+		unsigned l = FAST_AT(ends, q) - (uint32_t)s;
 		const struct fast_enum *en = &fast_enums[q->id];
 		uint64_t w0, w1;
 		unsigned k;
@@ -1413,13 +1424,13 @@ convert_fields(const struct fast_plan *plan, const struct format *fmt,
 			return -1;
 	}
 	for (qe = q + plan->nsym; q < qe; q++) {
-		size_t s = starts ? starts[q->slot] : ends[q->slot - 1] + 1u;
-		unsigned l = ends[q->slot] - (uint32_t)s;
+		size_t s = starts ? FAST_AT(starts, q) : FAST_AT(ends - 1, q) + 1u;
+		unsigned l = FAST_AT(ends, q) - (uint32_t)s;
 		union flow_val *v = (union flow_val *)(void *)((char *)out +
 		    q->off);
 
 		if (l == 1 && line[s] == '-')
-			present[q->word] &= q->clear;
+			present[q->flags / FAST_WORD] &= q->clear;
 		v->s.p = line + s;
 		v->s.len = l;
 	}
