@@ -370,12 +370,11 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
  * 1. Fields.  The line is read 64 bytes at a time (four 16-byte SSE2
  *    compares where there is SSE2, a byte loop otherwise) into a bit mask
  *    of its spaces, with one more space marked at len, and copied on the
- *    way (see the last note) to a buffer; the smallest and
- *    largest bytes are kept on the way, so one test at the end tells
- *    whether every byte is printable ASCII or a space.  The last partial
- *    block is read as the 64 bytes ending at the line's end, shifted.
- *    The set bits are popped by ctz, two per round, into ends[] in the
- *    same pass: when no
+ *    way to a buffer (see the last note); the smallest and largest bytes
+ *    are kept on the way, so one test at the end tells whether every byte
+ *    is printable ASCII or a space.  The last partial block is read as
+ *    the 64 bytes ending at the line's end, shifted.  The set bits are
+ *    popped by ctz, two per round, into ends[] in the same pass: when no
  *    two spaces are next to each other (and none leads), which is what AWS
  *    writes, field k is [ends[k - 1] + 1, ends[k]).  Any other line (AWS's
  *    double space in custom formats, tabs are rejected earlier) has its
@@ -384,27 +383,30 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
  *    count is checked before any conversion, and there is no byte loop.
  * 2. Per-format plan.  The format's fields are listed once, grouped by type
  *    (numbers with their length limit and range, addresses, enums,
- *    symbols; ignored columns left out), with the offset of each value in
- *    struct flow and the present mask of all the format's fields.  Plans
- *    of the last four formats are kept, each checked against the
- *    format's field list (16 ids per compare, the plan used last first),
- *    so lines of a few formats mixed in one input do not rebuild plans.  Enum words are packed
- *    once into 8-byte words from the field table.
- * 3. Values, one loop per type, each knowing the field's length: with
- *    SSE2, numbers two at a time, each pair of up to 16 digits in one
- *    vector conversion (each number the 16 bytes that end at its end,
- *    masked to its length); a pair with a "-", a longer number or a bad
- *    byte, and the last of an odd count, one at a time: up to 4 digits
- *    in one 32-bit SWAR step, up to 8 in one 64-bit step, longer ones in
- *    two or three, the digits checked in the same words (a 20-digit
- *    number is checked against 2^64 - 1 exactly).  Dotted quads: one
- *    16-byte compare each for dots, digits and zeros; a hash of the dot
- *    mask finds the shape of the first three parts (1 to 3 digits each,
- *    the 27 shapes in a table built once) with the dots' places and the
- *    masks of the parts' bytes; then the four parts' digits in one
- *    vector, one multiply and one multiply-add for all four.  Enum words as one or two masked 8-byte words compared with
- *    the packed words (AWS's spelling only, other case goes to the exact
- *    path).  IPv6: the full form (eight groups, no "::") by
+ *    symbols; ignored columns left out), with each one's place as a byte
+ *    offset into ends[], the offset of its value in struct flow, its bit
+ *    in the present mask, and the present mask of all the format's
+ *    fields.  Plans of the last four formats are kept, each checked
+ *    against the format's field list (16 ids per compare, the plan used
+ *    last first), so lines of a few formats mixed in one input do not
+ *    rebuild plans.  Enum words are packed once into 8-byte words from the
+ *    field table.
+ * 3. Values, one loop per type, each knowing the field's length.  Numbers,
+ *    with SSE2, two at a time: each the 16 bytes that end at its end,
+ *    masked to its length, both checked at once, then one multiply (two
+ *    digits in 16 bits), three multiply-adds and one 64-bit multiply for
+ *    the pair; a pair with a "-", a longer number or a bad byte, and the
+ *    last of an odd count, one at a time: up to 4 digits in one 32-bit
+ *    SWAR step, up to 8 in one 64-bit step, longer ones in two or three,
+ *    the digits checked in the same words (a 20-digit number is checked
+ *    against 2^64 - 1 exactly).  Dotted quads: one 16-byte compare each
+ *    for dots, digits and zeros; a hash of the dot mask finds the shape of
+ *    the first three parts (1 to 3 digits each, the 27 shapes in a table
+ *    built once) with the dots' places and the masks of the parts' bytes;
+ *    then the four parts' digits in one vector, one multiply and one
+ *    multiply-add for all four.  Enum words as two masked 8-byte words
+ *    compared with the packed words (AWS's spelling only, other case goes
+ *    to the exact path).  IPv6: the full form (eight groups, no "::") by
  *    fast_v6_full, three 16-byte compares for colons and hex digits, one
  *    vector step to nibble values and a 64-bit SWAR step per two groups;
  *    any other by fast_v6, which takes the RFC 4291 forms ("::", a
@@ -414,17 +416,16 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
  *
  * Nothing outside [line, line + len) is read: the values are read from a
  * copy of the line made in step 1, with 16 zero bytes before it and 48
- * after it
- * (on the stack up to FAST_LINE_MAX bytes, else in a heap buffer kept for
- * the next long line), so that any word or vector of a value is read
- * whole, without bounds checks; symbols still point into the line.  The
- * space mask's last partial block is read as the 64 bytes ending at the
- * line's end, shifted, or from an 'x'-padded copy when the line is
+ * after it (on the stack up to FAST_LINE_MAX bytes, else in a heap buffer
+ * kept for the next long line), so that any word or vector of a value is
+ * read whole, without bounds checks; symbols still point into the line.
+ * The space mask's last partial block is read as the 64 bytes ending at
+ * the line's end, shifted, or from an 'x'-padded copy when the line is
  * shorter than that.  The caches (the plans, the packed enum words, the
- * heap buffer) are plain statics: parse_fast is not to be called from two
- * threads at once.  Results
- * equal the exact path's for every line parse_fast takes; the tests in
- * tests/test_parse.c check this on generated, damaged and edge lines.
+ * shapes of dotted quads, the heap buffer) are plain statics: parse_fast
+ * is not to be called from two threads at once.  Results equal the exact
+ * path's for every line parse_fast takes; the tests in tests/test_parse.c
+ * check this on generated, damaged and edge lines.
  */
 
 /* Longest line parse_fast copies to its stack; a longer one goes to a
@@ -1218,10 +1219,10 @@ typedef unsigned fast_bad;
 static uint64_t
 tail_spaces(const char *line, size_t len, size_t i, fast_bad *bad, char *copy)
 {
-	(void)copy;
 	uint64_t sp = 0;
 	unsigned c;
 
+	(void)copy;
 	for (c = 0; c < 64 && i + c < len; c++) {
 		unsigned char ch = (unsigned char)line[i + c];
 
@@ -1471,7 +1472,7 @@ parse_fast(const struct format *fmt, const char *line, size_t len,
 {
 	uint32_t starts[FORMAT_MAX + 66], ends1[FORMAT_MAX + 67];
 	uint32_t *ends = ends1 + 1;
-	/* the line's copy, with 16 zeros before it and 16 after (64 bytes
+	/* the line's copy, with 16 zeros before it and 48 after (64 bytes
 	 * of room after it for a short line's padded block) */
 	_Alignas(16) char stack_copy[16 + FAST_LINE_MAX + 64];
 	char *copy = stack_copy, *b;
