@@ -1109,15 +1109,14 @@ fast_v6_full(const char *p, unsigned n, struct flow_addr *a)
 	c &= all;
 	if ((c | (h & all)) != all)
 		return -1;
-	/* seven colons (bit 63, past any address, if fewer), then groups of
-	 * 1 to 4 digits */
-	c |= (uint64_t)1 << 63;
+	/* seven colons (63, past any address, for each one missing) and no
+	 * eighth, then groups of 1 to 4 digits */
 	for (k = 0; k < 7; k++) {
-		q[k] = (unsigned)__builtin_ctzll(c);
+		q[k] = (unsigned)__builtin_ctzll(c | (uint64_t)1 << 63);
 		c &= c - 1;
 	}
 	q[7] = n;
-	if (c != (uint64_t)1 << 63)
+	if (c != 0)
 		return -1;
 	bad = q[0] - 1;
 	for (k = 1; k < 8; k++)
