@@ -12,12 +12,13 @@
  *   returns -1 on anything else, so that the exact path decides.  Its
  *   design is in the notes above parse_fast's helpers below.
  *
- * No allocation, no copy: symbol values point into the line.  Times above
+ * No copy of values: symbol values point into the line.  Times above
  * 2^31 - 1 are taken as milliseconds (seen in the wild, contra the
  * documentation) and flagged so the statistics can count them.
  */
 #include "parse.h"
 
+#include <stdlib.h>
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -368,11 +369,12 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
  *
  * 1. Fields.  The line is read 64 bytes at a time (four 16-byte SSE2
  *    compares where there is SSE2, a byte loop otherwise) into a bit mask
- *    of its spaces, with one more space marked at len; the smallest and
- *    largest bytes are kept on the way, so one test at the end tells
- *    whether every byte is printable ASCII or a space.  The last partial
- *    block is read as the 64 bytes ending at the line's end, shifted.
- *    The set bits are popped by ctz into ends[] in the same pass: when no
+ *    of its spaces, with one more space marked at len, and copied on the
+ *    way to a buffer (see the last note); the smallest and largest bytes
+ *    are kept on the way, so one test at the end tells whether every byte
+ *    is printable ASCII or a space.  The last partial block is read as
+ *    the 64 bytes ending at the line's end, shifted.  The set bits are
+ *    popped by ctz, two per round, into ends[] in the same pass: when no
  *    two spaces are next to each other (and none leads), which is what AWS
  *    writes, field k is [ends[k - 1] + 1, ends[k]).  Any other line (AWS's
  *    double space in custom formats, tabs are rejected earlier) has its
@@ -381,33 +383,55 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
  *    count is checked before any conversion, and there is no byte loop.
  * 2. Per-format plan.  The format's fields are listed once, grouped by type
  *    (numbers with their length limit and range, addresses, enums,
- *    symbols; ignored columns left out), with the offset of each value in
- *    struct flow and the present mask of all the format's fields.  Plans
- *    of the last four formats are kept, each checked against the
- *    format's field list (8 ids per compare), so lines of a few formats
- *    mixed in one input do not rebuild plans.  Enum words are packed
- *    once into 8-byte words from the field table.
- * 3. Values, one loop per type, each knowing the field's length: numbers
- *    up to 4 digits in one 32-bit SWAR step, up to 8 in one 64-bit step,
- *    longer ones in two or three, the digits checked in the same words
- *    (a 20-digit number is checked against 2^64 - 1 exactly); dotted
- *    quads by one 16-byte compare each for dots, digits and zeros, whose
- *    masks check the shape, then one SWAR step per octet; enum words as
- *    one or two masked 8-byte words compared with the packed words (AWS's
- *    spelling only, other case goes to the exact path); IPv6 by fast_v6,
- *    which takes the RFC 4291 forms ("::", a dotted-quad tail) and only
- *    what inet_pton takes, with the same bytes.  A "-" is looked for only
- *    where a value fails to convert (and for symbols); it clears the
- *    field's bit in the present mask.
+ *    symbols; ignored columns left out), with each one's place as a byte
+ *    offset into ends[], the offset of its value in struct flow, its bit
+ *    in the present mask, and the present mask of all the format's
+ *    fields.  Plans of the last four formats are kept, each checked
+ *    against the format's field list (16 ids per compare, the plan used
+ *    last first), so lines of a few formats mixed in one input do not
+ *    rebuild plans.  Enum words are packed once into 8-byte words from the
+ *    field table.
+ * 3. Values, one loop per type, each knowing the field's length.  Numbers,
+ *    with SSE2, two at a time: each the 16 bytes that end at its end,
+ *    masked to its length, both checked at once, then one multiply (two
+ *    digits in 16 bits), three multiply-adds and one 64-bit multiply for
+ *    the pair; a pair with a "-", a longer number or a bad byte, and the
+ *    last of an odd count, one at a time: up to 4 digits in one 32-bit
+ *    SWAR step, up to 8 in one 64-bit step, longer ones in two or three,
+ *    the digits checked in the same words (a 20-digit number is checked
+ *    against 2^64 - 1 exactly).  Dotted quads: one 16-byte compare each
+ *    for dots, digits and zeros; a hash of the dot mask finds the shape of
+ *    the first three parts (1 to 3 digits each, the 27 shapes in a table
+ *    built once) with the dots' places and the masks of the parts' bytes;
+ *    then the four parts' digits in one vector, one multiply and one
+ *    multiply-add for all four.  Enum words as two masked 8-byte words
+ *    compared with the packed words (AWS's spelling only, other case goes
+ *    to the exact path).  IPv6: the full form (eight groups, no "::") by
+ *    fast_v6_full, three 16-byte compares for colons and hex digits, one
+ *    vector step to nibble values and a 64-bit SWAR step per two groups;
+ *    any other by fast_v6, which takes the RFC 4291 forms ("::", a
+ *    dotted-quad tail) and only what inet_pton takes, with the same
+ *    bytes.  A "-" is looked for only where a value fails to convert (and
+ *    for symbols); it clears the field's bit in the present mask.
  *
- * Nothing outside [line, line + len) is read: a word or vector that would
- * cross the line's end is read as the bytes ending at the end, shifted,
- * or from a zero- or 'x'-padded copy when the line is shorter than that.
- * The caches (the plan and the packed enum words) are plain statics:
- * parse_fast is not to be called from two threads at once.  Results
- * equal the exact path's for every line parse_fast takes; the tests in
- * tests/test_parse.c check this on generated, damaged and edge lines.
+ * Nothing outside [line, line + len) is read: the values are read from a
+ * copy of the line made in step 1, with 16 zero bytes before it and 48
+ * after it (on the stack up to FAST_LINE_MAX bytes, else in a heap buffer
+ * kept for the next long line), so that any word or vector of a value is
+ * read whole, without bounds checks; symbols still point into the line.
+ * The space mask's last partial block is read as the 64 bytes ending at
+ * the line's end, shifted, or from an 'x'-padded copy when the line is
+ * shorter than that.  The caches (the plans, the packed enum words, the
+ * shapes of dotted quads, the heap buffer) are plain statics: parse_fast
+ * is not to be called from two threads at once.  Results equal the exact
+ * path's for every line parse_fast takes; the tests in tests/test_parse.c
+ * check this on generated, damaged and edge lines.
  */
+
+/* Longest line parse_fast copies to its stack; a longer one goes to a
+ * buffer on the heap, kept for the next.  Either has room for 16 bytes
+ * before the line and 64 after it. */
+#define FAST_LINE_MAX 4096
 
 /* Most words an enum field may have in the packed table. */
 #define FAST_ENUM_WORDS 4
@@ -419,6 +443,14 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
 #define FAST_INLINE inline
 #endif
 
+/* Hide a vector constant from the compiler, which would otherwise turn a
+ * multiply by it into several shifts and adds. */
+#if defined(__GNUC__) && defined(__SSE2__)
+#define FAST_OPAQUE(x) __asm__("" : "+x"(x))
+#else
+#define FAST_OPAQUE(x) ((void)0)
+#endif
+
 /* An enum field's words packed into little-endian 8-byte pairs, zero-padded;
  * words longer than 16 bytes and all after them are left out (as zeros). */
 struct fast_enum {
@@ -428,13 +460,25 @@ struct fast_enum {
 
 /* One field of a format as the per-type loops of parse_fast see it. */
 struct fast_slot {
-	uint8_t slot;		/* its place on the line */
+	uint16_t at;		/* its place on the line, times 4 (bytes into
+				 * an array of uint32_t by slot) */
 	uint8_t id;		/* its field id */
 	uint8_t maxlen;		/* numbers: most bytes */
-	uint8_t time;		/* numbers: an FT_TIME (milliseconds rule) */
 	uint16_t off;		/* offset of its value in struct flow */
+	uint8_t vmax;		/* numbers: most bytes of the SSE2 pairs */
+	uint8_t flags;		/* FAST_TIME, and its word in the present
+				 * mask times FAST_WORD */
+	uint64_t clear;		/* that word without its bit */
 	uint64_t lo, span;	/* numbers: the range is lo..lo + span */
 };
+
+#define FAST_TIME 1	/* numbers: an FT_TIME (milliseconds rule) */
+#define FAST_WORD 2
+
+/* a[slot] for entry q's slot, a being ends or starts (or ends - 1, for
+ * the end of the slot before), without scaling the index. */
+#define FAST_AT(a, q) (*(const uint32_t *)(const void *) \
+	((const char *)(a) + (q)->at))
 
 /* What parse_fast precomputes for one format: its fields grouped by type
  * (numbers, addresses, enums, symbols; ignored columns are left out). */
@@ -443,66 +487,75 @@ struct fast_plan {
 	int slow;			/* a slot the fast path cannot take */
 	uint16_t n;
 	uint16_t nnum, naddr, nenum, nsym;
-	uint64_t field[FORMAT_MAX / 8];	/* fmt->field, to check the cache */
-	uint64_t lastmask;		/* the slots' bytes in its last word */
+	uint8_t field[FORMAT_MAX];	/* fmt->field, to check the cache */
 	struct fast_slot e[FORMAT_MAX];
 	uint64_t present[2];		/* every field the format carries */
 };
 
 static struct fast_enum fast_enums[FIELD_COUNT];
 static int fast_enums_ready;
+
+/* The shape of a dotted quad's first three parts (1 to 3 digits each): its
+ * dot mask, the dots' places, and for each part the mask of its bytes at
+ * the top of the 4 bytes that end at its dot. */
+struct fast_v4_shape {
+	uint16_t dots;		/* 0xffff: no shape hashes here */
+	uint8_t d[3];
+	uint32_t m[3];
+};
+
+/* The 27 shapes by a hash of the dot mask (no two share a slot; the tests
+ * try every shape). */
+#define FAST_V4_HASH(dots) ((uint32_t)((dots) * 0x3976b0c7u) >> 26)
+static struct fast_v4_shape fast_v4_shapes[64];
 #define FAST_PLANS 4		/* formats whose plans are kept */
 static struct fast_plan fast_plan_cache[FAST_PLANS];
 static unsigned fast_plan_next;	/* the entry the next new plan takes */
+static struct fast_plan *fast_plan_last;	/* the one used last */
 
-/* Load the 8 bytes at line[pos] (pos < len, pos + 8 > len) as a
- * little-endian word, the bytes past the end of the line as zero: the 8
- * bytes ending at the line's end, shifted, or a copy for a short line. */
-static uint64_t
-load8_tail(const char *line, size_t len, size_t pos)
-{
-	uint64_t x = 0;
-
-	if (len >= 8) {
-		memcpy(&x, line + len - 8, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-		x = __builtin_bswap64(x);
-#endif
-		return x >> (8 * (pos + 8 - len));
-	}
-	memcpy(&x, line + pos, (len - pos) & 7);	/* pos < len < 8 */
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	x = __builtin_bswap64(x);
-#endif
-	return x;
-}
-
-/* Load 8 bytes at line[pos] (pos < len) as a little-endian word; bytes past
- * the end of the line read as zero, and nothing outside the line is read. */
+/* Load the 8 bytes at b[pos] of the line's padded copy (pos < len, so
+ * they are inside the copy and its padding) as a little-endian word. */
 static FAST_INLINE uint64_t
-load8(const char *line, size_t len, size_t pos)
+load8(const char *b, size_t pos)
 {
 	uint64_t x;
 
-	if (pos + 8 > len)
-		return load8_tail(line, len, pos);
-	memcpy(&x, line + pos, 8);
+	memcpy(&x, b + pos, 8);
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	x = __builtin_bswap64(x);
 #endif
 	return x;
 }
 
-/* Pack the enum words of the field table once, for word compares. */
+/* Pack the enum words of the field table once, for word compares, and
+ * fill the table of dotted-quad shapes. */
 static void
 fast_enums_init(void)
 {
+	unsigned l[3], k;
 	int id;
 
+	for (k = 0; k < 64; k++)
+		fast_v4_shapes[k].dots = 0xffff;
+	for (l[0] = 1; l[0] <= 3; l[0]++)
+		for (l[1] = 1; l[1] <= 3; l[1]++)
+			for (l[2] = 1; l[2] <= 3; l[2]++) {
+				struct fast_v4_shape sh;
+				unsigned at = 0;
+
+				sh.dots = 0;
+				for (k = 0; k < 3; k++) {
+					at += l[k];
+					sh.d[k] = (uint8_t)at;
+					sh.dots |= (uint16_t)(1u << at);
+					sh.m[k] = ~0u << (32 - 8 * l[k]);
+					at++;
+				}
+				fast_v4_shapes[FAST_V4_HASH(sh.dots)] = sh;
+			}
 	for (id = 0; id < FIELD_COUNT; id++) {
 		const char *const *w = field_table[id].words;
 		struct fast_enum *e = &fast_enums[id];
-		unsigned k;
 
 		if (field_table[id].type != FT_ENUM || w == NULL)
 			continue;
@@ -523,17 +576,29 @@ fast_enums_init(void)
 	fast_enums_ready = 1;
 }
 
-/* Word k (ids 8k to 8k + 7) of fmt->field, little-endian. */
-static inline uint64_t
-field_word8(const struct format *fmt, unsigned k)
+/* Tell whether plan p was made for fmt's slots (16 ids per compare). */
+static FAST_INLINE int
+plan_matches(const struct fast_plan *p, const struct format *fmt)
 {
-	uint64_t x;
+	unsigned n = fmt->n;
+#if defined(__SSE2__)
+	unsigned k, m;
 
-	memcpy(&x, fmt->field + 8 * k, 8);
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	x = __builtin_bswap64(x);
+	if (p->n != n)
+		return 0;
+	/* n <= FORMAT_MAX, a multiple of 16: no read past the arrays */
+	for (k = 0;; k += 16) {
+		m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(fmt->field + k)),
+		    _mm_loadu_si128((const __m128i *)(p->field + k))));
+		if (k + 16 >= n)
+			return ((~m << (k + 16 - n)) & 0xffff) == 0;
+		if (m != 0xffff)
+			return 0;
+	}
+#else
+	return p->n == n && memcmp(p->field, fmt->field, n) == 0;
 #endif
-	return x;
 }
 
 /* Return the plan of fmt, from the cache when it holds the same slots. */
@@ -546,19 +611,15 @@ fast_plan_get(const struct format *fmt)
 	};
 	struct fast_plan *p;
 	uint16_t *count[4];
-	unsigned k, c, words = (fmt->n + 7u) / 8;
+	unsigned c;
 	int i, g;
 
+	if (fast_plan_last != NULL && plan_matches(fast_plan_last, fmt))
+		return fast_plan_last;
 	for (c = 0; c < FAST_PLANS; c++) {
 		p = &fast_plan_cache[c];
-		if (!p->valid || p->n != fmt->n)
-			continue;
-		for (k = 0; k + 1 < words; k++)
-			if (field_word8(fmt, k) != p->field[k])
-				break;
-		if (k + 1 == words &&
-		    (field_word8(fmt, k) & p->lastmask) == p->field[k])
-			return p;
+		if (p->valid && plan_matches(p, fmt))
+			return fast_plan_last = p;
 	}
 	p = &fast_plan_cache[fast_plan_next];
 	fast_plan_next = (fast_plan_next + 1) % FAST_PLANS;
@@ -569,11 +630,8 @@ fast_plan_get(const struct format *fmt)
 	count[2] = &p->nenum;
 	count[3] = &p->nsym;
 	p->n = fmt->n;
-	p->lastmask = fmt->n % 8 ? ((uint64_t)1 << (8 * (fmt->n % 8))) - 1 :
-	    ~(uint64_t)0;
-	for (k = 0; k < words; k++)
-		p->field[k] = field_word8(fmt, k) &
-		    (k + 1 < words ? ~(uint64_t)0 : p->lastmask);
+	memset(p->field, 0, sizeof p->field);
+	memcpy(p->field, fmt->field, fmt->n);
 	p->present[0] = p->present[1] = 0;
 	p->slow = 0;
 	p->nnum = p->naddr = p->nenum = p->nsym = 0;
@@ -592,12 +650,15 @@ fast_plan_get(const struct format *fmt)
 			if (group[t] != g)
 				continue;
 			e = &p->e[p->nnum + p->naddr + p->nenum + p->nsym];
-			e->slot = (uint8_t)i;
+			e->at = (uint16_t)(4 * i);
 			e->id = (uint8_t)id;
 			e->off = (uint16_t)(offsetof(struct flow, v) +
 			    (size_t)id * sizeof(union flow_val));
 			e->maxlen = t == FT_PORT ? 5 : 20;
-			e->time = t == FT_TIME;
+			e->vmax = t == FT_PORT ? 5 : 16;
+			e->flags = (uint8_t)((id >> 6) * FAST_WORD |
+			    (t == FT_TIME ? FAST_TIME : 0));
+			e->clear = ~((uint64_t)1 << (id & 63));
 			/* a time above 2^31 - 1 leaves the range and is
 			 * then taken as milliseconds */
 			e->lo = t == FT_INT ? field_table[id].min : 0;
@@ -610,7 +671,7 @@ fast_plan_get(const struct format *fmt)
 		}
 	}
 	p->valid = 1;
-	return p;
+	return fast_plan_last = p;
 }
 
 /* Convert n (1..8) decimal digits in the low bytes of x; -1 if one is not a
@@ -653,28 +714,34 @@ digits4(uint32_t x, unsigned n, uint64_t *out)
 }
 
 #if defined(__SSE2__)
+/* At fast_keep + n, 16 - n zeros then n 0xff (n 0..16): the mask of a
+ * number of n digits that ends a 16-byte vector. */
+static const uint8_t fast_keep[32] = {
+	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
+};
+
 /* Convert the n (9..16) decimal digits that end at end16 + 16 with SSE2,
  * reading the 16 bytes before that end (the bytes ahead of the digits are
  * masked off); -1 if one is not a digit. */
 static FAST_INLINE int
 digits16(const char *end16, unsigned n, uint64_t *out)
 {
-	static const uint8_t keep[32] = {
-		0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff
-	};
-	__m128i d, x;
+	const uint8_t *keep = fast_keep;
+	__m128i d, x, ten;
 
 	d = _mm_and_si128(_mm_sub_epi8(_mm_loadu_si128((const __m128i *)end16),
 	    _mm_set1_epi8('0')), _mm_loadu_si128((const __m128i *)(keep + n)));
 	if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(d,
 	    _mm_set1_epi8(9)), _mm_set1_epi8(9))) != 0xffff)
 		return -1;
-	/* pairs of digits in 16 bits (the first byte is the higher digit),
-	 * then four in 32, then eight: A (bytes 0-7) and B (8-15) */
-	x = _mm_add_epi16(_mm_mullo_epi16(_mm_and_si128(d,
-	    _mm_set1_epi16(0xff)), _mm_set1_epi16(10)), _mm_srli_epi16(d, 8));
+	/* pairs of digits in 16 bits (the first byte is the higher digit:
+	 * a + 256 b times 0x0a01 is 10 a + b in the high byte), then four in
+	 * 32, then eight: A (bytes 0-7) and B (8-15) */
+	ten = _mm_set1_epi16(0x0a01);
+	FAST_OPAQUE(ten);
+	x = _mm_srli_epi16(_mm_mullo_epi16(d, ten), 8);
 	x = _mm_madd_epi16(x, _mm_set1_epi32(1 << 16 | 100));
 	x = _mm_packs_epi32(x, x);
 	x = _mm_madd_epi16(x, _mm_set1_epi32(1 << 16 | 10000));
@@ -684,51 +751,94 @@ digits16(const char *end16, unsigned n, uint64_t *out)
 }
 #endif
 
-/* Convert a decimal number of 17 to 20 bytes at line[s]; -1 if it is not
+#if defined(__SSE2__)
+/* Convert two numbers of 1 to 16 digits at once, l0 digits that end at
+ * b[e0] and l1 that end at b[e1] (the copy has 16 bytes of padding before
+ * the line); -1 if a byte of either is not a digit. */
+static FAST_INLINE int
+digits16x2(const char *b, uint32_t e0, unsigned l0, uint32_t e1, unsigned l1,
+    uint64_t u[2])
+{
+	const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+	const __m128i hundred = _mm_set1_epi32(1 << 16 | 100);
+	__m128i d0, d1, x0, x1, ten = _mm_set1_epi16(0x0a01);
+
+	FAST_OPAQUE(ten);
+	d0 = _mm_and_si128(_mm_sub_epi8(_mm_loadu_si128((const __m128i *)
+	    (b + e0 - 16)), zero), _mm_loadu_si128((const __m128i *)
+	    (fast_keep + l0)));
+	d1 = _mm_and_si128(_mm_sub_epi8(_mm_loadu_si128((const __m128i *)
+	    (b + e1 - 16)), zero), _mm_loadu_si128((const __m128i *)
+	    (fast_keep + l1)));
+	if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(_mm_max_epu8(d0,
+	    d1), nine), nine)) != 0xffff)
+		return -1;
+	/* as digits16 does, both numbers: 2 digits in each 16 bits (the
+	 * 16-bit a + 256 b times 0x0a01 is 10 a + b in its high byte, mod
+	 * 2^16, a and b below 10), 4 in each 32, then 8 in each, the high
+	 * and low halves of each number */
+	x0 = _mm_madd_epi16(_mm_srli_epi16(_mm_mullo_epi16(d0, ten), 8),
+	    hundred);
+	x1 = _mm_madd_epi16(_mm_srli_epi16(_mm_mullo_epi16(d1, ten), 8),
+	    hundred);
+	x0 = _mm_madd_epi16(_mm_packs_epi32(x0, x1),
+	    _mm_set1_epi32(1 << 16 | 10000));
+	/* high half * 10^8 + low half, in each 64-bit lane */
+	x0 = _mm_add_epi64(_mm_mul_epu32(x0, _mm_set1_epi32(100000000)),
+	    _mm_srli_epi64(x0, 32));
+	_mm_storeu_si128((__m128i *)(void *)u, x0);
+	return 0;
+}
+#endif
+
+/* Convert a decimal number of 17 to 20 bytes at b[s]; -1 if it is not
  * all digits or does not fit 64 bits (as parse_u64 decides). */
 static int
-long_number(const char *line, size_t len, size_t s, unsigned n, uint64_t *out)
+long_number(const char *b, size_t s, unsigned n, uint64_t *out)
 {
-	uint64_t a, b, c;
+	uint64_t a, m, c;
 	unsigned h = n - 16;
 
 	if (n > 20 ||
-	    digits8(load8(line, len, s), h, &a) < 0 ||
-	    digits8(load8(line, len, s + h), 8, &b) < 0 ||
-	    digits8(load8(line, len, s + h + 8), 8, &c) < 0)
+	    digits8(load8(b, s), h, &a) < 0 ||
+	    digits8(load8(b, s + h), 8, &m) < 0 ||
+	    digits8(load8(b, s + h + 8), 8, &c) < 0)
 		return -1;
-	b = b * 100000000u + c;
+	m = m * 100000000u + c;
 	/* UINT64_MAX is 1844 6744073709551615 */
-	if (a > 1844 || (a == 1844 && b > 6744073709551615ull))
+	if (a > 1844 || (a == 1844 && m > 6744073709551615ull))
 		return -1;
-	*out = a * 10000000000000000ull + b;
+	*out = a * 10000000000000000ull + m;
 	return 0;
 }
 
-/* Convert the decimal number of n (1..20) bytes at line[s]; -1 if it is
- * not all digits or does not fit 64 bits. */
+/* Convert the decimal number of n (1..20) bytes at b[s] of the line's
+ * padded copy; -1 if it is not all digits or does not fit 64 bits. */
 static FAST_INLINE int
-fast_number(const char *line, size_t len, size_t s, unsigned n, uint64_t *out)
+fast_number(const char *b, size_t s, unsigned n, uint64_t *out)
 {
-	uint64_t a, b;
+#if !defined(__SSE2__)
+	uint64_t a, c;
 	unsigned h;
+#endif
 
 	if (n <= 4)
-		return digits4((uint32_t)load8(line, len, s), n, out);
+		return digits4((uint32_t)load8(b, s), n, out);
 	if (n <= 8)
-		return digits8(load8(line, len, s), n, out);
+		return digits8(load8(b, s), n, out);
 	if (n > 16)
-		return long_number(line, len, s, n, out);
+		return long_number(b, s, n, out);
 #if defined(__SSE2__)
-	if (s + n >= 16)
-		return digits16(line + s + n - 16, n, out);
-#endif
+	/* the copy has 16 bytes of padding before the line */
+	return digits16(b + s + n - 16, n, out);
+#else
 	h = n - 8;
-	if (digits8(load8(line, len, s), h, &a) < 0 ||
-	    digits8(load8(line, len, s + h), 8, &b) < 0)
+	if (digits8(load8(b, s), h, &a) < 0 ||
+	    digits8(load8(b, s + h), 8, &c) < 0)
 		return -1;
-	*out = a * 100000000u + b;
+	*out = a * 100000000u + c;
 	return 0;
+#endif
 }
 
 /* Parse a strict dotted quad of exactly n bytes at p (1 to 3 digits per
@@ -771,39 +881,38 @@ put_v4(struct flow_addr *a, uint32_t o)
 }
 
 #if defined(__SSE2__)
-/* Value of the l (1..4) digits at b[st]: one SWAR step (x86 is little
- * endian); the bytes after them are shifted out. */
-static inline uint32_t
-octet(const unsigned char *b, unsigned st, unsigned l)
+/* The 4 bytes that end at p (a part's end), digits xor '0' (their values),
+ * kept by mask m (the part's bytes, at the top; x86 is little endian). */
+static inline uint64_t
+octet_digits(const char *p, uint32_t m)
 {
 	uint32_t x;
 
-	memcpy(&x, b + st, 4);
-	x = (x - 0x30303030u) << (32 - 8 * l);
-	x = (x * 10 + (x >> 8)) & 0x00ff00ffu;
-	return (x * 100 + (x >> 16)) & 0xffffu;
+	memcpy(&x, p - 4, 4);
+	return (x ^ 0x30303030u) & m;
 }
 
-/* Parse the dotted quad of n bytes at line[s]: one 16-byte compare each
- * finds its dots, digits and zeros, and the dots give the parts; -1 if it
- * is not a strict dotted quad (what flow_addr_parse takes). */
+/* Parse the dotted quad of n bytes at b[s] of the line's padded copy: one
+ * 16-byte compare each finds its dots, digits and zeros, the dot mask's
+ * hash finds its shape (each of the first three parts 1 to 3 digits, the
+ * dots' places), then one vector multiply and one multiply-add give the
+ * four parts; -1 if it is not a strict dotted quad (what flow_addr_parse
+ * takes). */
 static FAST_INLINE int
-fast_v4(const char *line, size_t len, size_t s, unsigned n,
-    struct flow_addr *a)
+fast_v4(const char *b, size_t s, unsigned n, struct flow_addr *a)
 {
-	unsigned char b[20];
-	__m128i v;
-	unsigned all, dots, digits, zeros, d1, d2, d3, r1, r2;
-	uint32_t o0, o1, o2, o3;
+	static const uint32_t top[4] = {
+		0, 0xff000000u, 0xffff0000u, 0xffffff00u
+	};
+	const char *p = b + s;
+	const struct fast_v4_shape *sh;
+	__m128i v, ten = _mm_set1_epi16(0x0a01);
+	unsigned all, dots, digits, zeros, l3;
 
 	if (n - 7 > 8)	/* not 7..15 bytes */
 		return -1;
-	if (s + 16 <= len)
-		v = _mm_loadu_si128((const __m128i *)(line + s));
-	else
-		v = _mm_set_epi64x((long long)(n > 8 ?
-		    load8(line, len, s + 8) : 0),
-		    (long long)load8(line, len, s));
+	/* the copy has 16 bytes of padding after the line */
+	v = _mm_loadu_si128((const __m128i *)p);
 	all = (1u << n) - 1;
 	dots = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
 	    _mm_set1_epi8('.')));
@@ -816,39 +925,38 @@ fast_v4(const char *line, size_t len, size_t s, unsigned n,
 	digits &= all;
 	if ((dots | digits) != all)
 		return -1;
-	/* the first three dots (bit 15, past any line of 15, if fewer) */
-	r1 = dots & (dots - 1);
-	r2 = r1 & (r1 - 1);
-	d1 = (unsigned)__builtin_ctz(dots | 0x8000);
-	d2 = (unsigned)__builtin_ctz(r1 | 0x8000);
-	d3 = (unsigned)__builtin_ctz(r2 | 0x8000);
-	/* parts of 1 to 4 digits (four are caught as > 255 or by their
-	 * leading zero), no fourth dot, no zero leading a longer part */
-	if ((((d1 - 1) | (d2 - d1 - 2) | (d3 - d2 - 2) | (n - d3 - 2)) & ~3u) ||
-	    (r2 & (r2 - 1)) || (zeros & ((dots << 1) | 1) & (digits >> 1)))
+	/* three dots in a known shape, a last part of 1 to 3 digits, no
+	 * zero leading a longer part */
+	sh = &fast_v4_shapes[FAST_V4_HASH(dots)];
+	l3 = n - sh->d[2] - 1;
+	if (sh->dots != dots || l3 - 1 > 2 ||
+	    (zeros & ((dots << 1) | 1) & (digits >> 1)))
 		return -1;
-	_mm_storeu_si128((__m128i *)b, v);
-	memset(b + 16, 0, 4);
-	o0 = octet(b, 0, d1);
-	o1 = octet(b, d1 + 1, d2 - d1 - 1);
-	o2 = octet(b, d2 + 1, d3 - d2 - 1);
-	o3 = octet(b, d3 + 1, n - d3 - 1);
-	if ((o0 | o1 | o2 | o3) > 255)
+	/* the four parts' digits in 32 bits each, to values: two digits
+	 * in each 16 bits (a + 256 b times 0x0a01 is 10 a + b in the high
+	 * byte), then all four in 32 */
+	v = _mm_set_epi64x((long long)(octet_digits(p + sh->d[2], sh->m[2]) |
+	    octet_digits(p + n, top[l3]) << 32),
+	    (long long)(octet_digits(p + sh->d[0], sh->m[0]) |
+	    octet_digits(p + sh->d[1], sh->m[1]) << 32));
+	FAST_OPAQUE(ten);
+	v = _mm_madd_epi16(_mm_srli_epi16(_mm_mullo_epi16(v, ten), 8),
+	    _mm_set1_epi32(1 << 16 | 100));
+	v = _mm_packs_epi32(v, v);	/* parts of up to 999 */
+	if (_mm_movemask_epi8(_mm_cmpgt_epi16(v, _mm_set1_epi16(255))))
 		return -1;
-	put_v4(a, o0 | o1 << 8 | o2 << 16 | o3 << 24);
+	put_v4(a, (uint32_t)_mm_cvtsi128_si32(_mm_packus_epi16(v, v)));
 	return 0;
 }
 #else
-/* Parse a dotted quad of n bytes at line[s]; -1 if it is not strict. */
+/* Parse a dotted quad of n bytes at b[s]; -1 if it is not strict. */
 static inline int
-fast_v4(const char *line, size_t len, size_t s, unsigned n,
-    struct flow_addr *a)
+fast_v4(const char *b, size_t s, unsigned n, struct flow_addr *a)
 {
 	uint8_t q[4];
 
-	(void)len;
 	if (n < 7 || n > 15 ||
-	    dotted_quad((const unsigned char *)line + s, n, q) < 0)
+	    dotted_quad((const unsigned char *)b + s, n, q) < 0)
 		return -1;
 	put_v4(a, (uint32_t)q[0] | (uint32_t)q[1] << 8 |
 	    (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24);
@@ -938,6 +1046,96 @@ done:
 }
 
 #if defined(__SSE2__)
+/* Two groups of an IPv6 address, their nibble values at the top of the 4
+ * bytes that end at e0 and e1 in nib (the bytes before a group masked off
+ * by its length l0 and l1, 1..4), as the 4 bytes they are in the address. */
+static FAST_INLINE uint32_t
+v6_pair(const uint8_t *nib, unsigned e0, unsigned l0, unsigned e1,
+    unsigned l1)
+{
+	static const uint32_t top[5] = {
+		0, 0xff000000u, 0xffff0000u, 0xffffff00u, 0xffffffffu
+	};
+	uint32_t g0, g1;
+	uint64_t w;
+
+	memcpy(&g0, nib + e0 - 4, 4);
+	memcpy(&g1, nib + e1 - 4, 4);
+	w = (g0 & top[l0]) | (uint64_t)(g1 & top[l1]) << 32;
+	/* 16-bit lanes: the four bytes, high byte of each group first */
+	w = ((w & 0x00ff00ff00ff00ffull) << 4) |
+	    ((w >> 8) & 0x00ff00ff00ff00ffull);
+	w |= w >> 8;
+	return (uint32_t)((w & 0xffff) | ((w >> 16) & 0xffff0000u));
+}
+
+/* Parse the common IPv6 form at p (n bytes, with 48 readable after p):
+ * eight groups of 1 to 4 hex digits, no "::", no dotted tail, as three
+ * 16-byte compares for colons and hex digits, the colons' places, one
+ * vector step to the nibble values and one SWAR step per two groups; -1
+ * for any other form (fast_v6 then decides). */
+static FAST_INLINE int
+fast_v6_full(const char *p, unsigned n, struct flow_addr *a)
+{
+	const __m128i colon = _mm_set1_epi8(':'), f = _mm_set1_epi8(0x0f);
+	const __m128i one = _mm_set1_epi8(1);
+	uint8_t nib[4 + 48];
+	uint64_t all, c = 0, h = 0;
+	unsigned q[8], k, bad;
+	uint32_t out[4];
+
+	if (n - 15 > 24)	/* not 15..39 bytes */
+		return -1;
+	memset(nib, 0, 4);
+	for (k = 0; k < 3; k++) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(p + 16 * k));
+		__m128i x = _mm_and_si128(v, f);
+		__m128i y = _mm_and_si128(_mm_srli_epi16(v, 6), one);
+
+		c |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
+		    colon)) << (16 * k);
+		/* '0'..'9' + 0x50 and ('a'..'f' | 0x20) + 0x1f are the
+		 * smallest signed bytes */
+		h |= (uint64_t)(unsigned)_mm_movemask_epi8(_mm_or_si128(
+		    _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x50)),
+		    _mm_set1_epi8(-118)), _mm_cmplt_epi8(_mm_add_epi8(
+		    _mm_or_si128(v, _mm_set1_epi8(0x20)),
+		    _mm_set1_epi8(0x1f)), _mm_set1_epi8(-122)))) << (16 * k);
+		/* a hex digit's value: its low nibble, + 9 for a letter */
+		_mm_storeu_si128((__m128i *)(void *)(nib + 4 + 16 * k),
+		    _mm_add_epi8(_mm_add_epi8(x, y), _mm_slli_epi16(y, 3)));
+	}
+	all = ((uint64_t)1 << n) - 1;
+	c &= all;
+	if ((c | (h & all)) != all)
+		return -1;
+	/* seven colons (63, past any address, for each one missing) and no
+	 * eighth, then groups of 1 to 4 digits */
+	for (k = 0; k < 7; k++) {
+		q[k] = (unsigned)__builtin_ctzll(c | (uint64_t)1 << 63);
+		c &= c - 1;
+	}
+	q[7] = n;
+	if (c != 0)
+		return -1;
+	bad = q[0] - 1;
+	for (k = 1; k < 8; k++)
+		bad |= q[k] - q[k - 1] - 2;
+	if (bad & ~3u)
+		return -1;
+	out[0] = v6_pair(nib + 4, q[0], q[0], q[1], q[1] - q[0] - 1);
+	out[1] = v6_pair(nib + 4, q[2], q[2] - q[1] - 1, q[3],
+	    q[3] - q[2] - 1);
+	out[2] = v6_pair(nib + 4, q[4], q[4] - q[3] - 1, q[5],
+	    q[5] - q[4] - 1);
+	out[3] = v6_pair(nib + 4, q[6], q[6] - q[5] - 1, q[7],
+	    q[7] - q[6] - 1);
+	memcpy(a->b, out, 16);
+	return 0;
+}
+#endif
+
+#if defined(__SSE2__)
 /* The smallest and largest bytes seen so far (as unsigned). */
 typedef struct {
 	__m128i lo, hi;
@@ -966,31 +1164,47 @@ chunk_spaces(__m128i v, fast_bad *bad)
 	    _mm_set1_epi8(' ')));
 }
 
-/* Mask of the spaces among the 64 bytes at line[i], i + 64 <= len. */
+/* Mask of the spaces among the 64 bytes at line[i], i + 64 <= len; they
+ * are copied to copy[i] too unless copy is NULL. */
 static FAST_INLINE uint64_t
-block_spaces(const char *line, size_t i, fast_bad *bad)
+block_spaces(const char *line, size_t i, fast_bad *bad, char *copy)
 {
 	const __m128i *q = (const __m128i *)(line + i);
+	__m128i v0 = _mm_loadu_si128(q), v1 = _mm_loadu_si128(q + 1);
+	__m128i v2 = _mm_loadu_si128(q + 2), v3 = _mm_loadu_si128(q + 3);
 
-	return (uint64_t)chunk_spaces(_mm_loadu_si128(q), bad) |
-	    (uint64_t)chunk_spaces(_mm_loadu_si128(q + 1), bad) << 16 |
-	    (uint64_t)chunk_spaces(_mm_loadu_si128(q + 2), bad) << 32 |
-	    (uint64_t)chunk_spaces(_mm_loadu_si128(q + 3), bad) << 48;
+	if (copy) {
+		__m128i *c = (__m128i *)(void *)(copy + i);
+
+		_mm_storeu_si128(c, v0);
+		_mm_storeu_si128(c + 1, v1);
+		_mm_storeu_si128(c + 2, v2);
+		_mm_storeu_si128(c + 3, v3);
+	}
+	return (uint64_t)chunk_spaces(v0, bad) |
+	    (uint64_t)chunk_spaces(v1, bad) << 16 |
+	    (uint64_t)chunk_spaces(v2, bad) << 32 |
+	    (uint64_t)chunk_spaces(v3, bad) << 48;
 }
 
 /* Mask of the spaces among the last len - i (1..63) bytes of the line:
  * the 64 bytes ending at the line's end, shifted (their first bytes were
- * looked at already), or a padded copy of a line shorter than 64. */
+ * looked at already), or a padded copy of a line shorter than 64; the
+ * bytes go to copy too (for a short line, 'x' after them) unless it is
+ * NULL. */
 static FAST_INLINE uint64_t
-tail_spaces(const char *line, size_t len, size_t i, fast_bad *bad)
+tail_spaces(const char *line, size_t len, size_t i, fast_bad *bad, char *copy)
 {
 	char pad[64];
 
 	if (len >= 64)
-		return block_spaces(line, len - 64, bad) >> (64 - (len - i));
-	memset(pad, 'x', sizeof pad);
-	memcpy(pad, line, len);
-	return block_spaces(pad, 0, bad);
+		return block_spaces(line + len - 64, 0, bad,
+		    copy ? copy + len - 64 : NULL) >> (64 - (len - i));
+	if (copy == NULL)
+		copy = pad;
+	memset(copy, 'x', 64);
+	memcpy(copy, line, len);
+	return block_spaces(copy, 0, bad, NULL);
 }
 #else
 /* Bad bytes seen so far: a flag. */
@@ -999,13 +1213,15 @@ typedef unsigned fast_bad;
 #define FAST_BAD_ANY(b) ((b) != 0)
 
 /* Mask of the spaces among the bytes [i, min(i + 64, len)); a byte that is
- * neither space nor printable ASCII sets *bad. */
+ * neither space nor printable ASCII sets *bad (no copy here: parse_fast
+ * copies the line itself). */
 static uint64_t
-tail_spaces(const char *line, size_t len, size_t i, fast_bad *bad)
+tail_spaces(const char *line, size_t len, size_t i, fast_bad *bad, char *copy)
 {
 	uint64_t sp = 0;
 	unsigned c;
 
+	(void)copy;
 	for (c = 0; c < 64 && i + c < len; c++) {
 		unsigned char ch = (unsigned char)line[i + c];
 
@@ -1019,9 +1235,9 @@ tail_spaces(const char *line, size_t len, size_t i, fast_bad *bad)
 
 /* Mask of the spaces among the 64 bytes at line[i], i + 64 <= len. */
 static FAST_INLINE uint64_t
-block_spaces(const char *line, size_t i, fast_bad *bad)
+block_spaces(const char *line, size_t i, fast_bad *bad, char *copy)
 {
-	return tail_spaces(line, i + 64, i, bad);
+	return tail_spaces(line, i + 64, i, bad, copy);
 }
 #endif
 
@@ -1041,9 +1257,9 @@ line_tokens(const char *line, size_t len, uint32_t *starts, uint32_t *ends,
 		uint64_t word, edges;
 
 		if (i + 64 <= len)
-			word = ~block_spaces(line, i, &bad);
+			word = ~block_spaces(line, i, &bad, NULL);
 		else	/* past the end: spaces */
-			word = ~tail_spaces(line, len, i, &bad) &
+			word = ~tail_spaces(line, len, i, &bad, NULL) &
 			    ((1ull << (len - i)) - 1);
 		edges = word ^ (word << 1 | carry);
 		carry = word >> 63;
@@ -1067,23 +1283,69 @@ line_tokens(const char *line, size_t len, uint32_t *starts, uint32_t *ends,
 	return k / 2;
 }
 
+/* The first l (0..16) bytes of two 8-byte words. */
+#define FAST_BYTES(l) ((l) >= 8 ? ~0ull : (1ull << (8 * ((l) & 7))) - 1)
+#define FAST_TOKEN_MASK(l) { FAST_BYTES(l), (l) > 8 ? FAST_BYTES((l) - 8) : 0 }
+
+/* The masks of a token of l (0..16) bytes read as two 8-byte words. */
+static const uint64_t fast_token_mask[17][2] = {
+	FAST_TOKEN_MASK(0), FAST_TOKEN_MASK(1), FAST_TOKEN_MASK(2),
+	FAST_TOKEN_MASK(3), FAST_TOKEN_MASK(4), FAST_TOKEN_MASK(5),
+	FAST_TOKEN_MASK(6), FAST_TOKEN_MASK(7), FAST_TOKEN_MASK(8),
+	FAST_TOKEN_MASK(9), FAST_TOKEN_MASK(10), FAST_TOKEN_MASK(11),
+	FAST_TOKEN_MASK(12), FAST_TOKEN_MASK(13), FAST_TOKEN_MASK(14),
+	FAST_TOKEN_MASK(15), FAST_TOKEN_MASK(16),
+};
+
 /* A field whose value did not convert: fine only as "-", which clears its
  * bit in present; 0, or -1. */
 static FAST_INLINE int
-absent(const char *line, size_t s, unsigned l, unsigned id, uint64_t *present)
+absent(const char *line, size_t s, unsigned l, const struct fast_slot *q,
+    uint64_t *present)
 {
 	if (l != 1 || line[s] != '-')
 		return -1;
-	present[id >> 6] &= ~((uint64_t)1 << (id & 63));
+	present[q->flags / FAST_WORD] &= q->clear;
 	return 0;
+}
+
+/* Store the value u of number slot q, an FT_TIME above 2^31 - 1 as
+ * milliseconds; -1 if it is out of range. */
+static FAST_INLINE int
+put_number(const struct fast_slot *q, uint64_t u, struct flow *out,
+    uint32_t *flags)
+{
+	if (u - q->lo > q->span) {
+		if (!(q->flags & FAST_TIME))
+			return -1;	/* out of range */
+		u /= 1000;
+		*flags |= FLOW_MS_TIME;
+	}
+	((union flow_val *)(void *)((char *)out + q->off))->u = u;
+	return 0;
+}
+
+/* Convert the number of slot q, the l bytes at s, alone (or take a "-");
+ * 0, or -1. */
+static FAST_INLINE int
+one_number(const struct fast_slot *q, const char *line, const char *b,
+    size_t s, unsigned l, struct flow *out, uint64_t *present,
+    uint32_t *flags)
+{
+	uint64_t u;
+
+	if (l > q->maxlen || fast_number(b, s, l, &u) < 0)
+		return absent(line, s, l, q, present);
+	return put_number(q, u, out, flags);
 }
 
 /* Convert every field of the line, field i being [starts[i], ends[i]), or
  * [ends[i - 1] + 1, ends[i]) when starts is NULL (ends[-1] is then -1),
- * one loop per type; 0, or -1 to leave the line to the exact path. */
+ * one loop per type, reading values from b, the line's padded copy; 0, or
+ * -1 to leave the line to the exact path. */
 static FAST_INLINE int
 convert_fields(const struct fast_plan *plan, const struct format *fmt,
-    const char *line, size_t len, const uint32_t *starts,
+    const char *line, const char *b, const uint32_t *starts,
     const uint32_t *ends, struct flow *out)
 {
 	const struct fast_slot *q = plan->e, *qe;
@@ -1092,52 +1354,65 @@ convert_fields(const struct fast_plan *plan, const struct format *fmt,
 
 	present[0] = plan->present[0];
 	present[1] = plan->present[1];
-	for (qe = q + plan->nnum; q < qe; q++) {
-		size_t s = starts ? starts[q->slot] : ends[q->slot - 1] + 1u;
-		unsigned l = ends[q->slot] - (uint32_t)s;
-		uint64_t u;
+	qe = q + plan->nnum;
+#if defined(__SSE2__)
+	/* numbers two at a time; a pair with a longer number or a byte that
+	 * is not a digit (a "-") is done one by one */
+	for (; q + 1 < qe; q += 2) {
+		uint32_t e0 = FAST_AT(ends, &q[0]), e1 = FAST_AT(ends, &q[1]);
+		uint32_t s0 = starts ? FAST_AT(starts, &q[0]) :
+		    FAST_AT(ends - 1, &q[0]) + 1u;
+		uint32_t s1 = starts ? FAST_AT(starts, &q[1]) :
+		    FAST_AT(ends - 1, &q[1]) + 1u;
+		unsigned l0 = e0 - s0, l1 = e1 - s1;
+		uint64_t u[2];
 
-		if (l > q->maxlen || fast_number(line, len, s, l, &u) < 0) {
-			if (absent(line, s, l, q->id, present) < 0)
+		if (l0 <= q[0].vmax && l1 <= q[1].vmax &&
+		    digits16x2(b, e0, l0, e1, l1, u) == 0) {
+			if (put_number(&q[0], u[0], out, &flags) < 0 ||
+			    put_number(&q[1], u[1], out, &flags) < 0)
 				return -1;
-			continue;
-		}
-		if (u - q->lo > q->span) {
-			if (!q->time)
-				return -1;	/* out of range */
-			u /= 1000;
-			flags |= FLOW_MS_TIME;
-		}
-		((union flow_val *)(void *)((char *)out + q->off))->u = u;
+		} else if (one_number(&q[0], line, b, s0, l0, out, present,
+		    &flags) < 0 || one_number(&q[1], line, b, s1, l1, out,
+		    present, &flags) < 0)
+			return -1;
+	}
+#endif
+	for (; q < qe; q++) {
+		size_t s = starts ? FAST_AT(starts, q) : FAST_AT(ends - 1, q) + 1u;
+		unsigned l = FAST_AT(ends, q) - (uint32_t)s;
+
+		if (one_number(q, line, b, s, l, out, present, &flags) < 0)
+			return -1;
 	}
 	for (qe = q + plan->naddr; q < qe; q++) {
-		size_t s = starts ? starts[q->slot] : ends[q->slot - 1] + 1u;
-		unsigned l = ends[q->slot] - (uint32_t)s;
+		size_t s = starts ? FAST_AT(starts, q) : FAST_AT(ends - 1, q) + 1u;
+		unsigned l = FAST_AT(ends, q) - (uint32_t)s;
 		struct flow_addr *a = &((union flow_val *)(void *)
 		    ((char *)out + q->off))->a;
 
-		if (fast_v4(line, len, s, l, a) < 0 &&
+		if (fast_v4(b, s, l, a) < 0 &&
+#if defined(__SSE2__)
+		    fast_v6_full(b + s, l, a) < 0 &&
+#endif
 		    fast_v6((const unsigned char *)line + s, l, a) < 0 &&
-		    absent(line, s, l, q->id, present) < 0)
+		    absent(line, s, l, q, present) < 0)
 			return -1;
 	}
 	for (qe = q + plan->nenum; q < qe; q++) {
-		size_t s = starts ? starts[q->slot] : ends[q->slot - 1] + 1u;
-		unsigned l = ends[q->slot] - (uint32_t)s;
+		size_t s = starts ? FAST_AT(starts, q) : FAST_AT(ends - 1, q) + 1u;
+		unsigned l = FAST_AT(ends, q) - (uint32_t)s;
 		const struct fast_enum *en = &fast_enums[q->id];
-		uint64_t w0, w1 = 0;
+		uint64_t w0, w1;
 		unsigned k;
 
 		/* AWS's own spelling, compared as words; any other case
 		 * goes to the exact path. */
 		if (l > 16)
 			return -1;
-		w0 = load8(line, len, s);
-		if (l < 8)
-			w0 &= ~0ull >> (64 - 8 * l);
-		else if (l > 8)
-			w1 = load8(line, len, s + 8) &
-			    (~0ull >> (64 - 8 * (l - 8)));
+		/* the copy has 16 bytes of padding after the line */
+		w0 = load8(b, s) & fast_token_mask[l][0];
+		w1 = load8(b, s + 8) & fast_token_mask[l][1];
 		/* unused words are 0, which no token of 1 to 16 bytes is */
 		for (k = 0; k < FAST_ENUM_WORDS; k++)
 			if (en->w[k][0] == w0 && en->w[k][1] == w1)
@@ -1145,17 +1420,17 @@ convert_fields(const struct fast_plan *plan, const struct format *fmt,
 		if (k < FAST_ENUM_WORDS)
 			((union flow_val *)(void *)((char *)out + q->off))->u =
 			    k + 1;
-		else if (absent(line, s, l, q->id, present) < 0)
+		else if (absent(line, s, l, q, present) < 0)
 			return -1;
 	}
 	for (qe = q + plan->nsym; q < qe; q++) {
-		size_t s = starts ? starts[q->slot] : ends[q->slot - 1] + 1u;
-		unsigned l = ends[q->slot] - (uint32_t)s;
+		size_t s = starts ? FAST_AT(starts, q) : FAST_AT(ends - 1, q) + 1u;
+		unsigned l = FAST_AT(ends, q) - (uint32_t)s;
 		union flow_val *v = (union flow_val *)(void *)((char *)out +
 		    q->off);
 
 		if (l == 1 && line[s] == '-')
-			present[q->id >> 6] &= ~((uint64_t)1 << (q->id & 63));
+			present[q->flags / FAST_WORD] &= q->clear;
 		v->s.p = line + s;
 		v->s.len = l;
 	}
@@ -1164,6 +1439,25 @@ convert_fields(const struct fast_plan *plan, const struct format *fmt,
 	out->flags = flags;
 	out->fmt = fmt;
 	return 0;
+}
+
+/* A buffer for the copy of a line longer than FAST_LINE_MAX (as
+ * parse_fast's own, 16 bytes before it and 64 after), or NULL. */
+static char *
+fast_big_copy(size_t len)
+{
+	static char *big;
+	static size_t size;
+
+	if (len + 80 > size) {
+		char *p = realloc(big, len + 80);
+
+		if (p == NULL)
+			return NULL;
+		big = p;
+		size = len + 80;
+	}
+	return big;
 }
 
 /* Parse a well-formed line of fmt in one pass; -1 means "take the slow
@@ -1177,6 +1471,10 @@ parse_fast(const struct format *fmt, const char *line, size_t len,
 {
 	uint32_t starts[FORMAT_MAX + 66], ends1[FORMAT_MAX + 67];
 	uint32_t *ends = ends1 + 1;
+	/* the line's copy, with 16 zeros before it and 48 after (64 bytes
+	 * of room after it for a short line's padded block) */
+	_Alignas(16) char stack_copy[16 + FAST_LINE_MAX + 64];
+	char *copy = stack_copy, *b;
 	const struct fast_plan *plan;
 	fast_bad bad = FAST_BAD_NONE;
 	uint64_t dbl = 0, carry = 1;
@@ -1185,6 +1483,9 @@ parse_fast(const struct format *fmt, const char *line, size_t len,
 
 	if (n == 0 || len == 0 || len >= UINT32_MAX)
 		return -1;
+	if (len > FAST_LINE_MAX && (copy = fast_big_copy(len)) == NULL)
+		return -1;
+	b = copy + 16;
 	plan = fast_plan_get(fmt);
 	if (plan->slow)
 		return -1;
@@ -1192,37 +1493,58 @@ parse_fast(const struct format *fmt, const char *line, size_t len,
 	 * carry): with no two next to each other, field k ends at space k
 	 * and the next starts after it. */
 	ends1[0] = UINT32_MAX;	/* so that field 0 starts at 0 */
+#if !defined(__SSE2__)
+	memcpy(b, line, len);
+#endif
 	for (i = 0;; i += 64) {
 		uint64_t sp;
 
 		if (i + 64 <= len)
-			sp = block_spaces(line, i, &bad);
+			sp = block_spaces(line, i, &bad, b);
 		else if (i < len)
-			sp = tail_spaces(line, len, i, &bad) |
+			sp = tail_spaces(line, len, i, &bad, b) |
 			    (uint64_t)1 << (len - i);
 		else
 			sp = 1;
 		dbl |= sp & (sp << 1 | carry);
 		carry = sp >> 63;
-		while (sp) {
-			uint32_t e = (uint32_t)i + (uint32_t)__builtin_ctzll(sp);
+		/* two at a time */
+		if (sp) {
+			uint32_t *e = ends + k;
 
-			ends[k++] = e;
-			sp &= sp - 1;
+			for (;;) {
+				e[0] = (uint32_t)i +
+				    (uint32_t)__builtin_ctzll(sp);
+				sp &= sp - 1;
+				if (sp == 0) {
+					e++;
+					break;
+				}
+				e[1] = (uint32_t)i +
+				    (uint32_t)__builtin_ctzll(sp);
+				e += 2;
+				sp &= sp - 1;
+				if (sp == 0)
+					break;
+			}
+			k = (int)(e - ends);
 		}
 		if (k > n || i + 64 > len)
 			break;	/* done, too many fields, or two spaces */
 	}
 	if (FAST_BAD_ANY(bad))
 		return -1;
+	memset(copy, 0, 16);
+	memset(b + len, 0, 48);
 	if (dbl == 0) {
 		if (k != n)
 			return -1;
-		return convert_fields(plan, fmt, line, len, NULL, ends, out);
+		return convert_fields(plan, fmt, line, b, NULL, ends, out);
 	}
 	if (line_tokens(line, len, starts, ends, n) != n)
 		return -1;
-	return convert_fields(plan, fmt, line, len, starts, ends, out);
+	memcpy(b, line, len);	/* the loop above may have stopped early */
+	return convert_fields(plan, fmt, line, b, starts, ends, out);
 }
 
 /* Parse a line in format fmt (NULL: choose by field count). */

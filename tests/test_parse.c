@@ -513,6 +513,29 @@ test_fast_lengths(void **state)
 		big[100] = '\t';
 		same_parse_fenced(&fmt, big, strlen(big));
 	}
+	/* lines around 4096 bytes, the longest copied to the stack (longer
+	 * ones are copied to the heap), ending in a number or an address */
+	{
+		static char big[4200];
+		size_t m;
+
+		assert_int_equal(format_from_spec("account-id packets srcaddr",
+		    &fmt, e, sizeof e), 1);
+		for (m = 4070; m <= 4110; m++) {
+			memset(big, 'q', m);
+			memcpy(big + m - 24, " 1234567 192.168.100.254", 24);
+			big[m] = '\0';
+			assert_fast_takes(&fmt, big);
+		}
+		assert_int_equal(format_from_spec("account-id srcaddr packets",
+		    &fmt, e, sizeof e), 1);
+		for (m = 4070; m <= 4110; m++) {
+			memset(big, 'q', m);
+			memcpy(big + m - 24, " 192.168.100.254 1234567", 24);
+			big[m] = '\0';
+			assert_fast_takes(&fmt, big);
+		}
+	}
 }
 
 /* Numbers near the limits of each numeric type. */
@@ -551,6 +574,32 @@ test_fast_number_edges(void **state)
 	assert_fast_takes(&fmt, "1 1 6 1 18446744073709551615 4294967295999");
 	assert_fast_takes(&fmt, "- - - - - -");
 	assert_fast_takes(&fmt, "1 00080 0006 1 1 1");
+	/* numbers are converted in pairs (an odd one alone): pairs with a
+	 * "-", a long number or a bad byte in either place, 16 digits (the
+	 * most a pair takes) at the line's start and end */
+	assert_int_equal(format_from_spec("bytes packets start end version",
+	    &fmt, e, sizeof e), 1);
+	{
+		static const char *const more[] = {
+			"1234567890123456 9999999999999999 1 2 2",
+			"12345678901234567 1 1 1 2", "1 12345678901234567 1 1 2",
+			"- 1 1 1 2", "1 - 1 1 2", "1 1 - - -", "0 0 0 0 2",
+			"1 1 1 1 -", "1 1 1 1 99", "9999999999999999 1x 1 1 2",
+			"1x 1 1 1 2", "1 1 4294967295999 4294967296 2",
+			"1 1 2147483648 2147483647 2", "7 8 9 10 2",
+			"1 1 1 1234567890123456 2", "1 1 1 2 1234567890123456",
+			"00000000000000001 0000000000000001 1 1 2",
+		};
+		static const int takes[] = {
+			1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 0, 1,
+		};
+
+		for (i = 0; i < sizeof more / sizeof more[0]; i++) {
+			same_parse_fenced(&fmt, more[i], strlen(more[i]));
+			if (takes[i])
+				assert_fast_takes(&fmt, more[i]);
+		}
+	}
 }
 
 /* Enum words: AWS's spelling on the fast path, other case and near misses
@@ -633,6 +682,9 @@ test_fast_addresses(void **state)
 		"::ffff:10.0.0.1", "64:ff9b::192.0.2.33", "::1.2.3.4",
 		"1:2:3:4:5:6:1.2.3.4", "1::5:6:255.255.255.255", "fFfF::",
 		"0:0:0:0:0:0:0:0", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+		"A:b:C:d:E:f:0:9", "0001:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8",
+		"abcd:ef01:2345:6789:ABCD:EF01:2345:6789",
+		"1:22:333:4444:1:22:333:4444", "4444:333:22:1:4444:333:22:1",
 	};
 	static const char *const odd[] = {
 		"256.1.1.1", "1.2.3", "1.2.3.4.5", "01.2.3.4", "1.02.3.4",
@@ -647,6 +699,13 @@ test_fast_addresses(void **state)
 		"::1.2.3.4:1", "1:2:3:4:5:6:7:1.2.3.4", "::a.b.c.d",
 		"::ffff:256.1.1.1", ":", "::.", "1.2.3.4::", "1:2:3:4:5:6:7",
 		"::ffff:1.2.3.4.", "::1.2.3.04", "1::2:",
+		"12345:2:3:4:5:6:7:8", "1:2:3:4:5:6:7:8:", ":1:2:3:4:5:6:7:8",
+		"1:2:3:4:5:6:7:g", "1:2:3:4:5:6:7:@", "1:2:3:4:5:6:7:`",
+		"1:2:3:4:5:6:7:G", "1:2:3:4:5:6:7:/", "1:2:3:4:5:6:7:00000",
+		"1:2:3:4:5:6:7:8.1", "1:2:3:4:5:6:7:8:9:0", "1:2:3:4:5:6:7:;",
+		"1:2:3:4:5:6:7:1.2.3.4", "1:2:3:4:5:6:7::", "1:2:3:4:5:6::8",
+		"1111:2222:3333:4444:5555:6666:7777", "1111:2222:3333:4444",
+		"1111:2222:3333:4444:5555:6666:7777:8888:9",
 	};
 	struct format fmt;
 	char e[64], line[160], text[64];
@@ -665,6 +724,36 @@ test_fast_addresses(void **state)
 		same_parse_fenced(&fmt, line, strlen(line));
 		snprintf(line, sizeof line, "1.2.3.4 1 %s", odd[i]);
 		same_parse_fenced(&fmt, line, strlen(line));
+	}
+	/* every shape of dotted quad (parts of 1 to 3 digits), with values
+	 * at the limits and leading zeros: the fast path takes each good
+	 * one (its shape table has them all) and agrees on every one */
+	for (i = 0; i < 81 * 5; i++) {
+		static const char *const part[4][5] = {
+			{ NULL }, { "0", "9", "5", "1", "8" },
+			{ "10", "99", "05", "00", "42" },
+			{ "100", "255", "256", "099", "999" },
+		};
+		static const int ok[4][5] = {
+			{ 0 }, { 1, 1, 1, 1, 1 }, { 1, 1, 0, 0, 1 },
+			{ 1, 1, 0, 0, 0 },
+		};
+		size_t shape = i / 5, v = i % 5, len = 0, j;
+		int good_quad = 1;
+
+		for (j = 0; j < 4; j++) {
+			size_t l = 1 + (shape / (j == 0 ? 1 : j == 1 ? 3 :
+			    j == 2 ? 9 : 27)) % 3, w = (v + j) % 5;
+
+			len += (size_t)snprintf(text + len, sizeof text - len,
+			    "%s%s", j ? "." : "", part[l][w]);
+			good_quad &= ok[l][w];
+		}
+		snprintf(line, sizeof line, "%s 1 %s", text, text);
+		if (good_quad)
+			assert_fast_takes(&fmt, line);
+		else
+			same_parse_fenced(&fmt, line, strlen(line));
 	}
 	/* random strings of address bytes, and random addresses with a few
 	 * bytes changed */
