@@ -409,18 +409,11 @@ struct intern_addrs {
 	struct idalloc ids;
 };
 
-/* Hash of an address value (intern_addr_hash, in intern.h). */
-static inline uint64_t
-addr_hash(const struct flow_addr *a)
-{
-	return intern_addr_hash(a);
-}
-
 /* Hash of an address id, for the index. */
 static uint64_t
 addr_hash_of(const void *owner, uint32_t id)
 {
-	return addr_hash(&((const struct intern_addrs *)owner)->e[id].a);
+	return intern_addr_hash(&((const struct intern_addrs *)owner)->e[id].a);
 }
 
 /* Create an empty address table; NULL when out of memory. */
@@ -481,14 +474,14 @@ intern_addr_prefetch(const struct intern_addrs *t, uint64_t h)
 uint32_t
 intern_addr_find(const struct intern_addrs *t, const struct flow_addr *a)
 {
-	return addr_lookup(t, a, addr_hash(a));
+	return addr_lookup(t, a, intern_addr_hash(a));
 }
 
 /* Find or add an address and take a reference; returns its id, 0 on OOM. */
 uint32_t
 intern_addr_get(struct intern_addrs *t, const struct flow_addr *a)
 {
-	return intern_addr_get_hashed(t, a, addr_hash(a));
+	return intern_addr_get_hashed(t, a, intern_addr_hash(a));
 }
 
 /* Find or add an address of known hash h and take a reference. */
@@ -528,7 +521,7 @@ intern_addr_unref(struct intern_addrs *t, uint32_t id)
 
 	if (--e->refs)
 		return;
-	idx_remove(&t->x, addr_hash(&e->a), id, t, addr_hash_of);
+	idx_remove(&t->x, intern_addr_hash(&e->a), id, t, addr_hash_of);
 	ida_put(&t->ids, id);
 }
 
