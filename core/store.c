@@ -8,10 +8,12 @@
  * holds the live records [first, next), next - first <= cap; nslots is cap
  * plus a little room for records whose eviction is still in the pipeline
  * (below).  The record and link arrays are asked for at full size at
- * once (2 MB-aligned, huge pages asked for: filling the ring takes a page
- * fault per 2 MB, not per 4 kB) and only touched pages cost memory, so a
- * small input never costs the full capacity; if that allocation fails
- * they grow by doubling.  Appending to a full ring evicts record `first`.
+ * once and only touched pages cost memory, so a small input never costs
+ * the full capacity; if that allocation fails they grow by doubling.
+ * They get no huge pages (index tables do): they are written in order,
+ * so 4 kB pages cost no TLB misses, and on a VM whose host backs memory
+ * lazily a fresh huge page took 2-3 times as long per byte to fault in.
+ * Appending to a full ring evicts record `first`.
  *
  * Compact records.  A record keeps numbers and enums in place and ids for
  * everything else (intern.c):
@@ -418,16 +420,17 @@ sat32(uint64_t v)
 	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
-/* Allocate a table of len bytes; 2 MB and up in 2 MB-aligned blocks with
- * huge pages asked for (random access into big tables: one TLB entry per
- * 2 MB; best effort).  Free with free(). */
+/* Allocate a table of len bytes, cache-line aligned; with huge set, 2 MB
+ * and up in 2 MB-aligned blocks with huge pages asked for (random access
+ * into big tables: one TLB entry per 2 MB; best effort).  Free with
+ * free(). */
 static void *
-table_alloc(size_t len)
+table_alloc(size_t len, int huge)
 {
 	size_t big = (size_t)2 << 20;
 	void *p;
 
-	if (len < big)	/* cache-line aligned (entry arrays need it) */
+	if (len < big || !huge)	/* cache-line aligned (entry arrays need it) */
 		return aligned_alloc(64, len ? (len + 63) & ~(size_t)63 : 64);
 	len = (len + big - 1) & ~(big - 1);
 	p = aligned_alloc(big, len);
@@ -441,9 +444,9 @@ table_alloc(size_t len)
 /* Move a table to a block of newlen bytes (table_alloc), copying oldlen;
  * NULL on OOM with the old block kept. */
 static void *
-table_move(void *old, size_t oldlen, size_t newlen)
+table_move(void *old, size_t oldlen, size_t newlen, int huge)
 {
-	void *p = table_alloc(newlen);
+	void *p = table_alloc(newlen, huge);
 
 	if (p == NULL)
 		return NULL;
@@ -908,7 +911,7 @@ ix_reserve(struct sindex *x, uint64_t key, uint32_t need, uint32_t hneed)
 		if (ncap > UINT32_MAX - 1)
 			return -1;
 		ne = table_move(x->e, (size_t)x->ne * sizeof *ne,
-		    (size_t)ncap * sizeof *ne);
+		    (size_t)ncap * sizeof *ne, 1);
 		if (ne == NULL)
 			return -1;
 		x->e = ne;
@@ -923,7 +926,7 @@ ix_reserve(struct sindex *x, uint64_t key, uint32_t need, uint32_t hneed)
 
 		while ((uint64_t)(x->live + hneed) * 2 > n)
 			n *= 2;
-		ns = table_alloc((size_t)n * sizeof *ns);
+		ns = table_alloc((size_t)n * sizeof *ns, 1);
 		if (ns == NULL)
 			return -1;
 		memset(ns, 0, (size_t)n * sizeof *ns);
@@ -1777,15 +1780,16 @@ rec_fill(const struct flow *f, struct store_rec *r, struct wide *w)
 	return wide;
 }
 
-/* Allocate the ring arrays for n positions (table_alloc: huge pages for
- * big rings, so filling the ring takes one page fault per 2 MB instead of
- * one per 4 kB); -1 on OOM, with the old arrays kept. */
+/* Allocate the ring arrays for n positions (no huge pages: they are
+ * written in order, so 4 kB pages cost no TLB misses, and a fresh huge
+ * page costs more to fault in where the host backs memory lazily); -1 on
+ * OOM, with the old arrays kept. */
 static int
 ring_alloc(struct store *s, uint32_t n)
 {
 	size_t old = s->alloc, len = (size_t)n;
 	struct store_rec *nr = table_move(s->recs, old * sizeof *nr,
-	    len * sizeof *nr);
+	    len * sizeof *nr, 0);
 	void *nl[STORE_IX_COUNT];
 	int i;
 
@@ -1793,7 +1797,7 @@ ring_alloc(struct store *s, uint32_t n)
 		return -1;
 	s->recs = nr;
 	for (i = 0; i < STORE_IX_COUNT; i++) {
-		nl[i] = table_alloc(len * (IX_NEAR(i) ? 2 : 4));
+		nl[i] = table_alloc(len * (IX_NEAR(i) ? 2 : 4), 0);
 		if (nl[i] == NULL) {
 			while (i-- > 0)
 				free(nl[i]);
