@@ -346,6 +346,7 @@ struct op {
 				 * NO_ENT (a hint: checked when applied) */
 	uint32_t src, dst, dport;	/* the record's direct-map keys, so the
 				 * prefetch steps need not read the ring */
+	uint32_t ctx;		/* its context, for the same reason */
 };
 
 /* A record's contribution to totals. */
@@ -956,8 +957,12 @@ ix_create(struct sindex *x, uint64_t key)
 		id = x->freehead;
 		x->freehead = x->e[id].head;
 		x->nfree--;
-	} else
+	} else {
 		id = x->ne++;
+		/* entries are taken in order: fetch the one taken 4 creations
+		 * from now (a prefetch past the end does no harm) */
+		__builtin_prefetch(&x->e[id + 4], 1);
+	}
 	e = &x->e[id];
 	memset(e, 0, sizeof *e);
 	e->key = key;
@@ -1583,17 +1588,24 @@ prefetch1(const struct store *s, const struct op *o)
 	__builtin_prefetch(&s->ix[STORE_IX_SRCADDR].map[o->src]);
 	__builtin_prefetch(&s->ix[STORE_IX_DSTADDR].map[o->dst]);
 	__builtin_prefetch(&s->ix[STORE_IX_DSTPORT].map[o->dport]);
+	__builtin_prefetch(&s->cd[o->ctx]);
 }
 
-/* Prefetch step 2: the entries the map cells and the pair slot name. */
+/* Prefetch step 2: the entries the map cells, the pair slot and the
+ * context's resolved keys name. */
 PREFETCH_FN void
 prefetch2(const struct store *s, struct op *o)
 {
 	const struct sindex *x = &s->ix[STORE_IX_PAIR];
 	const uint32_t keys[3] = { o->src, o->dst, o->dport };
+	const struct ctxdata *cd = &s->cd[o->ctx];
 	uint64_t h = o->h, v;
 	uint32_t i, key;
 	int k;
+
+	if (cd->ent[0] != NO_ENT)
+		for (k = 0; k < 4; k++)
+			prefetch_ent(&s->ix[k].e[cd->ent[k]]);
 
 	for (i = slot_home(h, x->mask); (v = x->slot[i]) != 0;
 	    i = (i + 1) & x->mask)
@@ -1643,6 +1655,7 @@ enqueue(struct store *s, uint64_t seq, uint32_t pos, int evict,
 	o->src = r->src;
 	o->dst = r->dst;
 	o->dport = (uint32_t)rec_key(s, STORE_IX_DSTPORT, r);
+	o->ctx = r->ctx;
 	o->h = intern_mix64(rec_key(s, STORE_IX_PAIR, r));
 	s->qlen++;
 	prefetch1(s, o);
@@ -1994,14 +2007,13 @@ memo_fill(struct store *s, struct ctxmemo *m, const struct flow *f,
  * the address hashes store_append computed (and prefetched by). */
 static int
 rec_intern(struct store *s, const struct flow *f, struct store_rec *r,
-    uint32_t fmt, const uint64_t ah[2], int *newctx)
+    uint32_t fmt, uint32_t slot, const uint64_t ah[2], int *newctx)
 {
 	uint64_t ctake = ((uint64_t)1 << NCTX) - 1;
 	uint64_t atake = ((uint64_t)1 << NAUX) - 1;
 	unsigned levels, pc = (r->has >> STORE_H_PSRC_SHIFT) & 3;
 	unsigned pd = (r->has >> STORE_H_PDST_SHIFT) & 3;
 	uint64_t extra;
-	uint32_t slot;
 	int created, memo;
 
 	if (fmt) {
@@ -2017,7 +2029,6 @@ rec_intern(struct store *s, const struct flow *f, struct store_rec *r,
 	if (pd != PC_DETAIL)
 		atake &= ~((uint64_t)1 << AP_PDST);
 	extra = levels | CTX_ALWAYS | (uint64_t)fmt << CTX_FMT_SHIFT;
-	slot = ctx_slot(f, fmt);
 	*newctx = 0;
 	memo = memo_usable(s, f, fmt);
 	r->ctx = memo ? memo_hit(s, &s->memo[slot], f, fmt) : 0;
@@ -2137,12 +2148,15 @@ store_append(struct store *s, const struct flow *f)
 	struct store_rec r;
 	struct wide w;
 	uint64_t seq;
-	uint32_t pos, fmt, t0, t1;
+	uint32_t pos, fmt, slot, t0, t1;
 	uint64_t ah[2] = { 0, 0 };
 	int wide, newctx;
 
-	/* the address lookups come last: let their first lines load while
-	 * the record and its context are done */
+	/* the context memo slot and the address lookups: let their first
+	 * lines load while the record is filled */
+	fmt = fmt_id(s, f->fmt);
+	slot = ctx_slot(f, fmt);
+	__builtin_prefetch(&s->memo[slot]);
 	if (flow_has(f, F_SRCADDR))
 		intern_addr_prefetch(s->addrs, ah[0] = intern_addr_hash(
 		    &f->v[F_SRCADDR].a));
@@ -2163,10 +2177,9 @@ store_append(struct store *s, const struct flow *f)
 		__builtin_prefetch(&s->recs[pos + 8], 1);
 	memset(&r, 0, sizeof r);
 	wide = rec_fill(f, &r, &w);
-	fmt = fmt_id(s, f->fmt);
 	if (ring_reserve(s, pos) < 0 || (wide && wide_reserve(s) < 0))
 		goto drop;
-	if (rec_intern(s, f, &r, fmt, ah, &newctx) < 0)
+	if (rec_intern(s, f, &r, fmt, slot, ah, &newctx) < 0)
 		goto drop;
 	if (index_reserve(s, &r, newctx) < 0 || far_reserve(s) < 0) {
 		rec_unintern(s, &r);
