@@ -260,8 +260,8 @@ struct ent {
 	};
 	uint32_t head;		/* low 32 bits of the newest record's seq;
 				 * next free entry when the entry is free */
-	uint32_t first;		/* min t0 (UINT32_MAX: none) */
-	uint32_t last;		/* max t1 (0: none) */
+	uint32_t first;		/* min t0 (UINT32_MAX: none; 0 while stale) */
+	uint32_t last;		/* max t1 (0: none; UINT32_MAX while stale) */
 	uint32_t flags;		/* ENT_STALE_* */
 };
 enum { ENT_STALE_FIRST = 1, ENT_STALE_LAST = 2 };
@@ -1094,10 +1094,11 @@ ent_add(struct store *s, int ix, uint32_t id, uint64_t seq, uint32_t pos,
 	e->rs += c->rs;
 	e->packets += c->packets;
 	e->bytes += c->bytes;
-	/* an untimed record comes with t0 = UINT32_MAX, t1 = 0: no change */
-	if (t0 < e->first && !(e->flags & ENT_STALE_FIRST))
+	/* an untimed record comes with t0 = UINT32_MAX, t1 = 0: no change;
+	 * a stale first (last) is pinned at 0 (UINT32_MAX): no change */
+	if (t0 < e->first)
 		e->first = t0;
-	if (t1 > e->last && !(e->flags & ENT_STALE_LAST))
+	if (t1 > e->last)
 		e->last = t1;
 }
 
@@ -1117,10 +1118,15 @@ ent_sub(struct store *s, int ix, uint32_t id, const struct counts *c,
 	e->packets -= c->packets;
 	e->bytes -= c->bytes;
 	if (timed) {
-		if (t0 == e->first)
+		/* pinned where ent_add leaves it alone until refreshed */
+		if (t0 == e->first) {
 			e->flags |= ENT_STALE_FIRST;
-		if (t1 == e->last)
+			e->first = 0;
+		}
+		if (t1 == e->last) {
 			e->flags |= ENT_STALE_LAST;
+			e->last = UINT32_MAX;
+		}
 	}
 }
 
@@ -1603,9 +1609,9 @@ prefetch2(const struct store *s, struct op *o)
 	uint32_t i, key;
 	int k;
 
+	/* the interface: contexts have few accounts, VPCs and subnets */
 	if (cd->ent[0] != NO_ENT)
-		for (k = 0; k < 4; k++)
-			prefetch_ent(&s->ix[k].e[cd->ent[k]]);
+		prefetch_ent(&s->ix[STORE_IX_ENI].e[cd->ent[3]]);
 
 	for (i = slot_home(h, x->mask); (v = x->slot[i]) != 0;
 	    i = (i + 1) & x->mask)
