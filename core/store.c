@@ -214,6 +214,9 @@ enum {
 /* Links are staged for LGROUP positions, then written a line at a time. */
 #define LGROUP 32
 
+/* Ring positions whose pages are populated at a time (ring_populate). */
+#define POPULATE 16384
+
 /* Indexes of few keys (account, VPC, subnet, interface, action), whose
  * links are 16-bit: a distance of NEAR_ESC or more is written as NEAR_ESC
  * and kept exactly in the far table. */
@@ -361,6 +364,8 @@ struct store {
 	uint32_t nslots;	/* positions: cap + room for queued evictions */
 	uint32_t alloc;		/* positions allocated so far */
 	uint32_t touched;	/* positions ever written */
+	uint32_t populated;	/* positions whose pages were asked for */
+	int nopopulate;		/* the kernel cannot populate ahead */
 	uint64_t first, next;	/* live records [first, next) */
 	uint32_t fpos, wpos;	/* positions of first and next */
 	uint64_t evq;		/* next record to queue for eviction */
@@ -1837,7 +1842,48 @@ ring_alloc(struct store *s, uint32_t n)
 		}
 	}
 	s->alloc = n;
+	s->populated = 0;
 	return 0;
+}
+
+/* Populate (MADV_POPULATE_WRITE) the pages of len bytes at p, whole
+ * pages around them; 0, or -1 when the kernel cannot. */
+static int
+populate(void *p, size_t len)
+{
+#ifdef MADV_POPULATE_WRITE
+	uintptr_t pg = 4096, a = (uintptr_t)p & ~(pg - 1);
+	uintptr_t b = ((uintptr_t)p + len + pg - 1) & ~(pg - 1);
+
+	return madvise((void *)a, b - a, MADV_POPULATE_WRITE) == 0 ? 0 : -1;
+#else
+	(void)p;
+	(void)len;
+	return -1;
+#endif
+}
+
+/* Ask for the pages of the ring positions from pos on, POPULATE at a
+ * time, before the appends write them: one call maps a run of pages
+ * instead of one page fault each (where the kernel cannot, the faults
+ * happen as before). */
+static void
+ring_populate(struct store *s, uint32_t pos)
+{
+	uint32_t n = s->alloc - pos < POPULATE ? s->alloc - pos : POPULATE;
+	int i;
+
+	s->populated = pos + n;
+	if (populate(&s->recs[pos], (size_t)n * sizeof *s->recs) < 0) {
+		s->nopopulate = 1;
+		return;
+	}
+	for (i = 0; i < STORE_IX_COUNT; i++) {
+		if (IX_NEAR(i))
+			populate(&s->near[i][pos], (size_t)n * 2);
+		else
+			populate(&s->link[i][pos], (size_t)n * 4);
+	}
 }
 
 /* Make room for the record at position pos; -1 on OOM.  store_new asks
@@ -1848,8 +1894,12 @@ ring_reserve(struct store *s, uint32_t pos)
 {
 	uint32_t ncap;
 
-	if (pos >= s->touched)
+	if (pos >= s->touched) {
 		s->touched = pos + 1;
+		if (pos >= s->populated && pos < s->alloc && !s->nopopulate &&
+		    s->alloc >= POPULATE)
+			ring_populate(s, pos);
+	}
 	if (pos < s->alloc)
 		return 0;
 	ncap = s->alloc ? s->alloc : 1024;
