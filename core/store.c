@@ -13,6 +13,9 @@
  * They get no huge pages (index tables do): they are written in order,
  * so 4 kB pages cost no TLB misses, and on a VM whose host backs memory
  * lazily a fresh huge page took 2-3 times as long per byte to fault in.
+ * Their pages are populated POPULATE positions ahead of the appends
+ * (MADV_POPULATE_WRITE, where the kernel has it): one call instead of a
+ * page fault per 4 kB.
  * Appending to a full ring evicts record `first`.
  *
  * Compact records.  A record keeps numbers and enums in place and ids for
