@@ -57,7 +57,12 @@
  * links into the evicted part just become ends.  Distances fit 32 bits
  * because a key's head is always in the ring when a record links to it.
  * Entries are a dense array per index with a free list threaded through
- * the free entries.  An entry is one 64-byte cache line (the arrays are
+ * the free entries.  A ring of PREALLOC_MIN positions or more reserves
+ * each array for as many entries as records it can index, address space
+ * only: it never grows by copying (a copy also faults in a fresh table),
+ * pages come as entries are taken, and huge pages are asked for once it
+ * passes 2 MB.  Smaller rings (or when the reservation fails) grow the
+ * arrays by half as they fill.  An entry is one 64-byte cache line (the arrays are
  * line-aligned), with records/flows and rejects/skipdata packed as two
  * 64-bit words, so indexing a record into a key is one line and a few
  * adds.  How an index finds a key's entry:
@@ -95,11 +100,13 @@
  * The pipeline.  Index upkeep is random access into tables far larger
  * than the caches, and on a virtual machine a miss costs 200 ns or more.
  * So store_append does the record's own work at once (intern, write the
- * record) and queues two operations, "evict the oldest" (when full) and
+ * record; the context memo slot and the address hash slots are
+ * prefetched first) and queues two operations, "evict the oldest" (when full) and
  * "index the new record", which are applied in that same order 32
  * operations later.  Each queued operation prefetches what it will touch
- * in two steps (when queued: the pair hash slot and the direct map cells;
- * 8 operations later: the entries they name), so the
+ * in two steps (when queued: the pair hash slot, the direct map cells and
+ * the context's data; 8 operations later: the entries they name and the
+ * context's interface entry), so the
  * misses of many records overlap instead of adding up.  Every function
  * that reads logical state (first, totals, indexes, chains, views) first
  * drains the queue, so callers never see the lag.  Records whose eviction
@@ -118,8 +125,8 @@
  * (a query is O(capacity / 256)).
  *
  * Memory.  44 bytes of record plus 5 x 2 + 4 x 4 bytes of links = 70
- * bytes per position; key entries are 64 bytes each (arrays grow by
- * half, by the same steps whatever the reservation) and the intern tables
+ * bytes per position; key entries are 64 bytes each (counted up to the
+ * highest taken) and the intern tables
  * hold only distinct values, which is how a 4M ring of v5 records stays
  * well under 96 bytes per record with every table included (bench/
  * bench_store measures it).  Nothing is allocated per record.  An
@@ -217,6 +224,10 @@ enum {
 /* Links are staged for LGROUP positions, then written a line at a time. */
 #define LGROUP 32
 
+/* Rings of at least this many positions reserve their index entries at
+ * full size (ix_prealloc). */
+#define PREALLOC_MIN 65536
+
 /* Ring positions whose pages are populated at a time (ring_populate). */
 #define POPULATE 16384
 
@@ -279,11 +290,13 @@ struct sindex {
 	uint32_t freehead;	/* free entries, linked through head */
 	uint32_t nfree;
 	uint32_t live;
-	int hashed;
+	uint32_t hugeat;	/* entry count at which to ask for huge pages
+				 * (0: asked, or not reserved) */
 	uint32_t *map;		/* key -> entry + 1 (direct) */
 	uint32_t capmap;
 	uint64_t *slot;		/* entry + 1 | hash tag << 32 (hashed) */
 	uint32_t mask;
+	uint8_t hashed;
 };
 
 /* Running totals of a set of records. */
@@ -954,6 +967,34 @@ ix_reserve(struct sindex *x, uint64_t key, uint32_t need, uint32_t hneed)
 	return 0;
 }
 
+/* Ask for huge pages for the entries of a reserved index that has grown
+ * big (random access: one TLB entry per 2 MB; best effort). */
+static void
+ix_huge(struct sindex *x)
+{
+#ifdef MADV_HUGEPAGE
+	uintptr_t pg = 4096, a = ((uintptr_t)x->e + pg - 1) & ~(pg - 1);
+	uintptr_t b = ((uintptr_t)(x->e + x->cape)) & ~(pg - 1);
+
+	if (b > a)
+		madvise((void *)a, b - a, MADV_HUGEPAGE);
+#endif
+	x->hugeat = 0;
+}
+
+/* Reserve the entries of an index for n entries at once (address space
+ * only: pages cost nothing until touched), so that it never grows by
+ * copying; if that fails it grows as it fills. */
+static void
+ix_prealloc(struct sindex *x, uint32_t n)
+{
+	x->e = table_alloc((size_t)n * sizeof *x->e, 0);
+	if (x->e == NULL)
+		return;
+	x->cape = n;
+	x->hugeat = ((uint32_t)2 << 20) / sizeof *x->e;
+}
+
 /* Create the entry of key (room reserved); returns its index. */
 static uint32_t
 ix_create(struct sindex *x, uint64_t key)
@@ -970,6 +1011,8 @@ ix_create(struct sindex *x, uint64_t key)
 		/* entries are taken in order: fetch the one taken 4 creations
 		 * from now (a prefetch past the end does no harm) */
 		__builtin_prefetch(&x->e[id + 4], 1);
+		if (id == x->hugeat)
+			ix_huge(x);
 	}
 	e = &x->e[id];
 	memset(e, 0, sizeof *e);
@@ -1316,6 +1359,12 @@ store_new(uint64_t capacity)
 	s->blk[0].t1 = 0;
 	if (ring_alloc(s, s->nslots) < 0)
 		ring_alloc(s, 1024 < s->nslots ? 1024 : s->nslots);
+	/* no index holds more keys than the ring records and the queued
+	 * ones (with ROOM to spare, as ix_reserve asks for); small rings
+	 * grow theirs, which costs little */
+	if (s->alloc == s->nslots && s->nslots >= PREALLOC_MIN)
+		for (i = 0; i < STORE_IX_COUNT; i++)
+			ix_prealloc(&s->ix[i], s->nslots + LAG + 1 + ROOM);
 	return s;
 fail:
 	store_free(s);
@@ -3304,7 +3353,7 @@ store_stats(const struct store *s, struct store_stats *st)
 		const struct sindex *x = &s->ix[i];
 
 		st->keys[i] = x->live;
-		st->mem_index += (uint64_t)x->cape * sizeof *x->e +
+		st->mem_index += (uint64_t)x->ne * sizeof *x->e +
 		    (uint64_t)x->capmap * sizeof *x->map +
 		    (x->hashed ? ((uint64_t)x->mask + 1) * sizeof *x->slot : 0);
 	}
