@@ -10,6 +10,18 @@
  * line's field count.  Files found in directories are probed: when the
  * first line that is not blank is neither header, record nor envelope, the
  * file is skipped and reported instead of filling the reject counts.
+ *
+ * The common line, a record that starts with a digit in a source that is
+ * neither CSV nor inside a JSON document, takes a short path: what only
+ * changes at header lines, format switches and JSON boundaries is kept
+ * per source rather than worked out per line.  `plain` says the source is
+ * neither CSV nor in a JSON document; `try_fmt` is the format parse_fast
+ * tries first (-F, else the last header, else the last format chosen by
+ * field count); `fmt_count` points at the records counter of the format
+ * of the last record.  A digit first byte rules out a byte-order mark,
+ * leading blanks and an empty line, and the first bytes of an `aws logs
+ * tail` prefix are tested inline before envelope_tail is called.  Every
+ * other line takes the general path, which keeps these fields true.
  */
 #include "ingest.h"
 
@@ -30,7 +42,8 @@ struct ingest {
 	struct ingest_stats st;
 	struct flow flow;		/* scratch record */
 	const struct format *last_fmt;	/* cache for the formats count */
-	unsigned last_idx;
+	uint64_t *fmt_count;		/* its records counter, or fmt_sink */
+	uint64_t fmt_sink;		/* counts formats past the table */
 	char csv_scratch[SOURCE_LINE_MAX];
 };
 
@@ -41,6 +54,8 @@ struct ingest_source {
 	int has_fmt;
 	int csv;			/* rows are CSV (after a CSV header) */
 	const struct format *auto_fmt;	/* last format picked by field count */
+	const struct format *try_fmt;	/* the format tried first, or NULL */
+	int plain;			/* neither CSV nor in a JSON document */
 	int probing;			/* file from a directory, not yet seen */
 	int not_log;			/* probing found something else */
 	char probe_why[160];
@@ -64,6 +79,7 @@ ingest_new(const struct format *forced, ingest_record_fn rec,
 	in->rec = rec;
 	in->msg = msg;
 	in->ctx = ctx;
+	in->fmt_count = &in->fmt_sink;
 	return in;
 }
 
@@ -172,34 +188,41 @@ reject_reason(struct ingest_source *is, enum parse_reason r, const char *line,
 	reject(is, &err, line, len);
 }
 
+/* Find (or add) the formats-table entry of the last record's format and
+ * point fmt_count at its counter (at fmt_sink when the table is full). */
+static void __attribute__((noinline))
+format_switch(struct ingest *in)
+{
+	struct ingest_stats *st = &in->st;
+	const struct format *fmt = in->flow.fmt;
+	unsigned i;
+
+	for (i = 0; i < st->nformats; i++)
+		if (format_equal(&st->formats[i].fmt, fmt))
+			break;
+	if (i == st->nformats && i < INGEST_FORMATS_MAX) {
+		st->formats[i].fmt = *fmt;
+		st->formats[i].records = 0;
+		st->nformats++;
+	}
+	in->last_fmt = fmt;
+	in->fmt_count = i < st->nformats ? &st->formats[i].records :
+	    &in->fmt_sink;
+}
+
 /* Count an accepted record by its format and hand it on. */
-static void
+static inline void
 accept_record(struct ingest_source *is)
 {
 	struct ingest *in = is->in;
-	struct ingest_stats *st = &in->st;
-	const struct format *fmt = in->flow.fmt;
 
 	is->probing = 0;
-	st->records++;
+	in->st.records++;
 	if (in->flow.flags & FLOW_MS_TIME)
-		st->ms_times++;
-	if (fmt != in->last_fmt) {
-		unsigned i;
-
-		for (i = 0; i < st->nformats; i++)
-			if (format_equal(&st->formats[i].fmt, fmt))
-				break;
-		if (i == st->nformats && i < INGEST_FORMATS_MAX) {
-			st->formats[i].fmt = *fmt;
-			st->formats[i].records = 0;
-			st->nformats++;
-		}
-		in->last_fmt = fmt;
-		in->last_idx = i;
-	}
-	if (in->last_idx < st->nformats)
-		st->formats[in->last_idx].records++;
+		in->st.ms_times++;
+	if (in->flow.fmt != in->last_fmt)
+		format_switch(in);
+	(*in->fmt_count)++;
 	if (in->rec)
 		in->rec(in->ctx, &in->flow);
 }
@@ -215,9 +238,19 @@ current_format(struct ingest_source *is)
 	return NULL;
 }
 
-/* Parse record text (already unwrapped) and count the outcome. */
+/* Work out try_fmt again after -F, a header or the auto format changed. */
 static void
-ingest_record(struct ingest_source *is, const char *line, size_t len)
+set_try_fmt(struct ingest_source *is)
+{
+	is->try_fmt = current_format(is);
+	if (is->try_fmt == NULL)
+		is->try_fmt = is->auto_fmt;
+}
+
+/* Parse record text that parse_fast did not take (or that had no format
+ * to try): tokenize, choose a format by field count, count the outcome. */
+static void __attribute__((noinline))
+ingest_record_slow(struct ingest_source *is, const char *line, size_t len)
 {
 	struct ingest *in = is->in;
 	struct flow_str tok[PARSE_MAX_TOKENS];
@@ -225,13 +258,6 @@ ingest_record(struct ingest_source *is, const char *line, size_t len)
 	struct parse_error err;
 	int n, not_text;
 
-	fmt = current_format(is);
-	if (fmt == NULL)
-		fmt = is->auto_fmt;
-	if (fmt && parse_fast(fmt, line, len, &in->flow) == 0) {
-		accept_record(is);
-		return;
-	}
 	n = parse_tokenize(line, len, tok, PARSE_MAX_TOKENS - 1, &not_text);
 	if (not_text) {
 		reject_reason(is, PARSE_NOT_TEXT, line, len);
@@ -249,12 +275,25 @@ ingest_record(struct ingest_source *is, const char *line, size_t len)
 			return;
 		}
 		is->auto_fmt = fmt;
+		is->try_fmt = fmt;
 	}
 	if (parse_tokens(fmt, tok, n, &in->flow, &err) < 0) {
 		reject(is, &err, line, len);
 		return;
 	}
 	accept_record(is);
+}
+
+/* Parse record text (already unwrapped) and count the outcome. */
+static inline void
+ingest_record(struct ingest_source *is, const char *line, size_t len)
+{
+	const struct format *fmt = is->try_fmt;
+
+	if (fmt && parse_fast(fmt, line, len, &is->in->flow) == 0)
+		accept_record(is);
+	else
+		ingest_record_slow(is, line, len);
 }
 
 /* Parse a CSV row in the source's CSV format. */
@@ -311,6 +350,7 @@ ingest_json(struct ingest_source *is, const char *line, size_t len)
 	}
 	r = envelope_json_feed(is->ej, line, len, ingest_json_msg, is, err,
 	    sizeof err);
+	is->plain = !is->csv && !envelope_json_pending(is->ej);
 	if (r == ENVELOPE_ERROR)
 		reject_reason(is, PARSE_BAD_ENVELOPE, line, len);
 	else if (r == ENVELOPE_DONE)
@@ -345,12 +385,15 @@ ingest_header(struct ingest_source *is, const char *line, size_t len)
 	is->fmt = fmt;
 	is->has_fmt = 1;
 	is->in->last_fmt = NULL;
+	is->plain = !is->csv && !envelope_json_pending(is->ej);
+	set_try_fmt(is);
 	return 1;
 }
 
-/* Feed one line (without its newline) of a source. */
-void
-ingest_line(struct ingest *in, struct ingest_source *is, const char *line,
+/* Feed one line of a source by the general path: every line that is not
+ * a plain record in a plain source, and any line at all may come here. */
+static void __attribute__((noinline))
+line_slow(struct ingest *in, struct ingest_source *is, const char *line,
     size_t len, uint64_t lineno, int too_long)
 {
 	const char *rec;
@@ -405,6 +448,43 @@ ingest_line(struct ingest *in, struct ingest_source *is, const char *line,
 	ingest_record(is, line, len);
 }
 
+/* Feed one line of a source: the short path for a record that starts
+ * with a digit in a plain source (see the notes above), else line_slow. */
+static inline void
+line_in(struct ingest *in, struct ingest_source *is, const char *line,
+    size_t len, uint64_t lineno, int too_long)
+{
+	const char *rec;
+	size_t reclen;
+
+	if (len == 0 || (unsigned char)(line[0] - '0') > 9 || !is->plain ||
+	    too_long) {
+		line_slow(in, is, line, len, lineno, too_long);
+		return;
+	}
+	in->st.lines++;
+	is->lineno = lineno;
+	/* len stays > 0: line[0] is a digit. */
+	while ((unsigned char)line[len - 1] <= ' ' && (line[len - 1] == ' ' ||
+	    line[len - 1] == '\t' || line[len - 1] == '\r'))
+		len--;
+	if (len >= 21 && line[4] == '-' && line[10] == 'T' &&
+	    envelope_tail(line, len, &rec, &reclen)) {
+		in->st.envelopes++;
+		ingest_record(is, rec, reclen);
+		return;
+	}
+	ingest_record(is, line, len);
+}
+
+/* Feed one line (without its newline) of a source. */
+void
+ingest_line(struct ingest *in, struct ingest_source *is, const char *line,
+    size_t len, uint64_t lineno, int too_long)
+{
+	line_in(in, is, line, len, lineno, too_long);
+}
+
 /* Start a source by name, for feeding lines by hand. */
 struct ingest_source *
 ingest_source_new(struct ingest *in, const char *name)
@@ -415,6 +495,8 @@ ingest_source_new(struct ingest *in, const char *name)
 		return NULL;
 	is->in = in;
 	snprintf(is->name, sizeof is->name, "%s", name);
+	is->plain = 1;
+	set_try_fmt(is);
 	return is;
 }
 
@@ -445,7 +527,7 @@ ingest_source_read(struct ingest *in, struct ingest_source *is,
 	int r;
 
 	while ((r = source_next(src, &ln)) == SOURCE_LINE) {
-		ingest_line(in, is, ln.p, ln.len, ln.lineno, ln.too_long);
+		line_in(in, is, ln.p, ln.len, ln.lineno, ln.too_long);
 		if (is->not_log)
 			return SOURCE_EOF;
 		if (max && ++n >= max)
