@@ -212,10 +212,8 @@ format_switch(struct ingest *in)
 
 /* Count an accepted record by its format and hand it on. */
 static inline void
-accept_record(struct ingest_source *is)
+accept_record(struct ingest *in, struct ingest_source *is)
 {
-	struct ingest *in = is->in;
-
 	is->probing = 0;
 	in->st.records++;
 	if (in->flow.flags & FLOW_MS_TIME)
@@ -281,17 +279,18 @@ ingest_record_slow(struct ingest_source *is, const char *line, size_t len)
 		reject(is, &err, line, len);
 		return;
 	}
-	accept_record(is);
+	accept_record(is->in, is);
 }
 
 /* Parse record text (already unwrapped) and count the outcome. */
 static inline void
-ingest_record(struct ingest_source *is, const char *line, size_t len)
+ingest_record(struct ingest *in, struct ingest_source *is, const char *line,
+    size_t len)
 {
 	const struct format *fmt = is->try_fmt;
 
-	if (fmt && parse_fast(fmt, line, len, &is->in->flow) == 0)
-		accept_record(is);
+	if (fmt && parse_fast(fmt, line, len, &in->flow) == 0)
+		accept_record(in, is);
 	else
 		ingest_record_slow(is, line, len);
 }
@@ -322,7 +321,7 @@ ingest_csv_row(struct ingest_source *is, const char *line, size_t len)
 		reject(is, &err, line, len);
 		return;
 	}
-	accept_record(is);
+	accept_record(is->in, is);
 }
 
 /* Receive one record found inside a JSON envelope. */
@@ -334,7 +333,7 @@ ingest_json_msg(void *ctx, const char *msg, size_t len)
 	is->in->st.envelopes++;
 	while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == '\r'))
 		len--;
-	ingest_record(is, msg, len);
+	ingest_record(is->in, is, msg, len);
 }
 
 /* Feed a line to the source's JSON accumulator and count the outcome. */
@@ -440,17 +439,17 @@ line_slow(struct ingest *in, struct ingest_source *is, const char *line,
 	if ((c == 0x1b || (c >= '0' && c <= '9')) &&
 	    envelope_tail(line, len, &rec, &reclen)) {
 		in->st.envelopes++;
-		ingest_record(is, rec, reclen);
+		ingest_record(in, is, rec, reclen);
 		return;
 	}
 	if (header_start(c) && ingest_header(is, line, len))
 		return;
-	ingest_record(is, line, len);
+	ingest_record(in, is, line, len);
 }
 
 /* Feed one line of a source: the short path for a record that starts
  * with a digit in a plain source (see the notes above), else line_slow. */
-static inline void
+static inline __attribute__((always_inline)) void
 line_in(struct ingest *in, struct ingest_source *is, const char *line,
     size_t len, uint64_t lineno, int too_long)
 {
@@ -471,10 +470,10 @@ line_in(struct ingest *in, struct ingest_source *is, const char *line,
 	if (len >= 21 && line[4] == '-' && line[10] == 'T' &&
 	    envelope_tail(line, len, &rec, &reclen)) {
 		in->st.envelopes++;
-		ingest_record(is, rec, reclen);
+		ingest_record(in, is, rec, reclen);
 		return;
 	}
-	ingest_record(is, line, len);
+	ingest_record(in, is, line, len);
 }
 
 /* Feed one line (without its newline) of a source. */
@@ -526,13 +525,20 @@ ingest_source_read(struct ingest *in, struct ingest_source *is,
 	uint64_t n = 0;
 	int r;
 
-	while ((r = source_next(src, &ln)) == SOURCE_LINE) {
-		line_in(in, is, ln.p, ln.len, ln.lineno, ln.too_long);
+	/* Only a file still being probed can turn out not to be a log; once
+	 * it has shown a line of one, and with no limit, nothing is left to
+	 * test between lines. */
+	while (is->probing || max) {
+		if ((r = source_next(src, &ln)) != SOURCE_LINE)
+			return r;
+		ingest_line(in, is, ln.p, ln.len, ln.lineno, ln.too_long);
 		if (is->not_log)
 			return SOURCE_EOF;
 		if (max && ++n >= max)
-			break;
+			return r;
 	}
+	while ((r = source_next(src, &ln)) == SOURCE_LINE)
+		line_in(in, is, ln.p, ln.len, ln.lineno, ln.too_long);
 	return r;
 }
 
