@@ -33,6 +33,9 @@
 
 #include "envelope.h"
 
+/* Lines taken from a source per source_lines call on the short path. */
+#define INGEST_BATCH 32
+
 struct ingest {
 	struct format forced;
 	int has_forced;
@@ -521,8 +524,9 @@ int
 ingest_source_read(struct ingest *in, struct ingest_source *is,
     struct source *src, uint64_t max)
 {
-	struct source_line ln;
+	struct source_line ln, batch[INGEST_BATCH];
 	uint64_t n = 0;
+	size_t nb, i;
 	int r;
 
 	/* Only a file still being probed can turn out not to be a log; once
@@ -537,8 +541,11 @@ ingest_source_read(struct ingest *in, struct ingest_source *is,
 		if (max && ++n >= max)
 			return r;
 	}
-	while ((r = source_next(src, &ln)) == SOURCE_LINE)
-		line_in(in, is, ln.p, ln.len, ln.lineno, ln.too_long);
+	while ((r = source_lines(src, batch, INGEST_BATCH, &nb)) ==
+	    SOURCE_LINE)
+		for (i = 0; i < nb; i++)
+			line_in(in, is, batch[i].p, batch[i].len,
+			    batch[i].lineno, batch[i].too_long);
 	return r;
 }
 

@@ -14,9 +14,14 @@
  *   calls (gzip).
  * - Newlines are found a 64-byte block at a time (SSE2 where the compiler
  *   has it, else a byte loop): one pass makes a bit mask of the block's
- *   newlines, and the lines ending in that block are then handed out one
- *   per call by popping the lowest bit, so no byte is looked at twice and
- *   the common call is a leaf with no library call.  `scan` is how far the
+ *   newlines, and the lines ending in that block are then cut one after
+ *   the other by popping the lowest bit, so no byte is looked at twice and
+ *   the common call is a leaf with no library call.  source_lines hands out
+ *   every line it can cut from the data already read in one call (the
+ *   caller gives the room), so the state is loaded and stored once per
+ *   batch rather than per line; source_next is source_lines for one line.
+ *   Neither refills once it has a line to return, so all the lines of a
+ *   batch stay valid until the next call.  `scan` is how far the
  *   data has been looked at; the newlines in [start, scan) are exactly the
  *   bits of `mask` (bit i is data[mbase + i]).  Only whole blocks before
  *   `end` are loaded, never a byte past it (a memory source is the
@@ -481,7 +486,7 @@ static inline size_t
 lowest_bit(uint64_t m)
 {
 #if defined(__GNUC__)
-	return (size_t)__builtin_ctzll(m);
+	return (unsigned)__builtin_ctzll(m);
 #else
 	size_t i = 0;
 
@@ -523,8 +528,9 @@ find_newline(struct source *src)
 	return at;
 }
 
-/* source_next when no line ends in the newlines already found: the tail
- * of the data, the skipping of a too-long line, refills, end of file. */
+/* The next line when none ends in the newlines already found or in the
+ * whole blocks after them: the tail of the data, the skipping of a
+ * too-long line, refills, end of file. */
 static int __attribute__((noinline))
 next_slow(struct source *src, struct source_line *line)
 {
@@ -575,50 +581,70 @@ next_slow(struct source *src, struct source_line *line)
 	}
 }
 
-/* Return the next line; see the SOURCE_* results.  The common case, a
- * line ending in a newline already found or in the next whole blocks,
- * is handled here without a call; everything else goes to next_slow. */
+/* Hand out up to max lines at once; see source.h.  The lines that end in
+ * the newlines already found or in the whole blocks after them are cut
+ * here, with the state in locals; only when there is none does next_slow
+ * read on (refill, tail, skipping, end of file) for a single line. */
+int
+source_lines(struct source *src, struct source_line *lines, size_t max,
+    size_t *count)
+{
+	const char *data = src->data;
+	uint64_t m = src->mask, lineno = src->lineno;
+	size_t mbase = src->mbase, scan = src->scan, end = src->end;
+	size_t start = src->start, n = 0, at, len;
+	/* A whole block fits before end while scan < stop. */
+	size_t stop = end >= 64 ? end - 63 : 0;
+	int r;
+
+	if (!src->skipping) {
+		while (n < max) {
+			while (m == 0) {
+				if (scan >= stop)
+					goto out;
+				m = newline_mask(data + scan);
+				mbase = scan;
+				scan += 64;
+			}
+			at = mbase + lowest_bit(m);
+			m &= m - 1;
+			len = at - start;
+			lines[n].p = data + start;
+			start = at + 1;
+			if (len > 0 && data[at - 1] == '\r')
+				len--;
+			lines[n].too_long = 0;
+			if (len > SOURCE_LINE_MAX) {
+				lines[n].too_long = 1;
+				len = SOURCE_LINE_MAX;
+			}
+			lines[n].len = len;
+			lines[n].lineno = ++lineno;
+			n++;
+		}
+	}
+out:
+	src->mask = m;
+	src->mbase = mbase;
+	src->scan = scan;
+	src->start = start;
+	src->lineno = lineno;
+	if (n > 0) {
+		*count = n;
+		return SOURCE_LINE;
+	}
+	r = next_slow(src, lines);
+	*count = r == SOURCE_LINE;
+	return r;
+}
+
+/* Return the next line; see the SOURCE_* results. */
 int
 source_next(struct source *src, struct source_line *line)
 {
-	uint64_t m = src->mask;
-	size_t at, start, len, scan, end;
-	const char *p;
+	size_t n;
 
-	if (m == 0) {
-		if (src->skipping)
-			return next_slow(src, line);
-		p = src->data;
-		scan = src->scan;
-		end = src->end;
-		do {
-			if (end - scan < 64) {
-				src->scan = scan;
-				return next_slow(src, line);
-			}
-			m = newline_mask(p + scan);
-			scan += 64;
-		} while (m == 0);
-		src->scan = scan;
-		src->mbase = scan - 64;
-	}
-	at = src->mbase + lowest_bit(m);
-	src->mask = m & (m - 1);
-	start = src->start;
-	src->start = at + 1;
-	p = src->data + start;
-	len = at - start;
-	if (len > 0 && p[len - 1] == '\r')
-		len--;
-	line->p = p;
-	line->too_long = 0;
-	if (len > SOURCE_LINE_MAX) {
-		line->too_long = 1;
-		len = SOURCE_LINE_MAX;
-	}
-	line->len = len;
-	line->lineno = ++src->lineno;
-	return SOURCE_LINE;
+	return source_lines(src, line, 1, &n);
 }
 
 /* Length of the valid UTF-8 sequence at p (n bytes left), or 0. */

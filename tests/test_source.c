@@ -676,35 +676,54 @@ edge_text(unsigned seed, unsigned nlines, int open, size_t *len)
 }
 
 /* Check a source against a plain split of text: lines end at LF, one CR
- * at the end of a line is dropped, a last line without LF is a line. */
+ * at the end of a line is dropped, a last line without LF is a line.
+ * With batch 0 the lines come from source_next, else from source_lines
+ * at most batch at a time, all of a batch checked after the call. */
 static void
-check_split(struct source *src, const char *text, size_t len)
+check_split(struct source *src, const char *text, size_t len, size_t batch)
 {
-	struct source_line ln;
-	size_t pos = 0, e, ll;
+	struct source_line ln[40];
+	size_t pos = 0, e, ll, n, i;
 	uint64_t lineno = 0;
+	int r;
 
-	while (pos < len) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
+	assert_true(batch <= 40);
+	for (;;) {
+		if (batch == 0) {
+			r = source_next(src, ln);
+			n = r == SOURCE_LINE;
+		} else {
+			r = source_lines(src, ln, batch, &n);
+			assert_true(n <= batch);
+		}
+		if (r != SOURCE_LINE)
+			break;
+		assert_true(n >= 1);
+		for (i = 0; i < n; i++) {
+			const char *nl = memchr(text + pos, '\n', len - pos);
 
-		e = nl ? (size_t)(nl - text) : len;
-		ll = e - pos;
-		if (ll > 0 && text[e - 1] == '\r')
-			ll--;
-		assert_int_equal(source_next(src, &ln), SOURCE_LINE);
-		assert_int_equal(ln.lineno, ++lineno);
-		assert_int_equal(ln.len, ll);
-		assert_memory_equal(ln.p, text + pos, ll);
-		assert_int_equal(ln.too_long, 0);
-		pos = e + 1;
+			assert_true(pos < len);
+			e = nl ? (size_t)(nl - text) : len;
+			ll = e - pos;
+			if (ll > 0 && text[e - 1] == '\r')
+				ll--;
+			assert_int_equal(ln[i].lineno, ++lineno);
+			assert_int_equal(ln[i].len, ll);
+			assert_memory_equal(ln[i].p, text + pos, ll);
+			assert_int_equal(ln[i].too_long, 0);
+			pos = e + 1;
+		}
 	}
-	expect_eof(src);
+	assert_int_equal(r, SOURCE_EOF);
+	assert_int_equal(n, 0);
+	assert_true(pos >= len);
+	assert_null(source_error(src));
 }
 
 /* Lines ending at and around every offset of the newline blocks, from
  * memory at every alignment, from a file and from gzip, with and without a
- * newline at the end; then fed through a pipe in odd-sized pieces so that
- * refills land inside blocks and inside lines. */
+ * newline at the end, one at a time and in batches; then fed through a
+ * pipe in odd-sized pieces so that refills land inside blocks and lines. */
 static void
 test_block_edges(void **state)
 {
@@ -720,6 +739,8 @@ test_block_edges(void **state)
 	(void)state;
 	for (seed = 1; seed <= 8; seed++) {
 		for (open = 0; open <= 1; open++) {
+			size_t batch = (size_t[]){ 0, 1, 3, 40 }[(seed + open) % 4];
+
 			text = edge_text(seed, 400, open, &len);
 			copy = malloc(len + 16);
 			assert_non_null(copy);
@@ -727,19 +748,20 @@ test_block_edges(void **state)
 				memcpy(copy + off, text, len);
 				src = source_open_mem(copy + off, len, "mem");
 				assert_non_null(src);
-				check_split(src, copy + off, len);
+				check_split(src, copy + off, len, off % 4 ?
+				    batch : 0);
 				source_close(src);
 			}
 			free(copy);
 			write_file(path, text, len);
 			src = source_open(path, err, sizeof err);
 			assert_non_null(src);
-			check_split(src, text, len);
+			check_split(src, text, len, batch);
 			source_close(src);
 			z = gz(text, len, &zlen);
 			src = source_open_mem(z, zlen, "gz");
 			assert_non_null(src);
-			check_split(src, text, len);
+			check_split(src, text, len, batch);
 			source_close(src);
 			free(z);
 			free(text);
@@ -753,7 +775,8 @@ test_block_edges(void **state)
 	src = source_open_fd(fds[0], "pieces");
 	assert_non_null(src);
 	{
-		size_t rpos = 0, e, ll;
+		struct source_line lns[5];
+		size_t rpos = 0, e, ll, n, i;
 		uint64_t lineno = 0;
 
 		for (pos = 0, piece = 1; pos < len; pos += piece,
@@ -762,22 +785,29 @@ test_block_edges(void **state)
 				piece = len - pos;
 			assert_int_equal(write(fds[1], text + pos, piece),
 			    (ssize_t)piece);
-			while ((r = source_next(src, &ln)) == SOURCE_LINE) {
-				const char *nl = memchr(text + rpos, '\n',
-				    len - rpos);
+			/* Batches of at most 5 lines, checked whole. */
+			while ((r = source_lines(src, lns, 5, &n)) ==
+			    SOURCE_LINE) {
+				for (i = 0; i < n; i++) {
+					const char *nl = memchr(text + rpos,
+					    '\n', len - rpos);
 
-				assert_non_null(nl);
-				e = (size_t)(nl - text);
-				assert_true(e < pos + piece);
-				ll = e - rpos;
-				if (ll > 0 && text[e - 1] == '\r')
-					ll--;
-				assert_int_equal(ln.lineno, ++lineno);
-				assert_int_equal(ln.len, ll);
-				assert_memory_equal(ln.p, text + rpos, ll);
-				rpos = e + 1;
+					assert_non_null(nl);
+					e = (size_t)(nl - text);
+					assert_true(e < pos + piece);
+					ll = e - rpos;
+					if (ll > 0 && text[e - 1] == '\r')
+						ll--;
+					assert_int_equal(lns[i].lineno,
+					    ++lineno);
+					assert_int_equal(lns[i].len, ll);
+					assert_memory_equal(lns[i].p,
+					    text + rpos, ll);
+					rpos = e + 1;
+				}
 			}
 			assert_int_equal(r, SOURCE_AGAIN);
+			assert_int_equal(n, 0);
 		}
 		close(fds[1]);
 		ll = len - rpos;
