@@ -22,6 +22,11 @@
  * leading blanks and an empty line, and the first bytes of an `aws logs
  * tail` prefix are tested inline before envelope_tail is called.  Every
  * other line takes the general path, which keeps these fields true.
+ *
+ * Reading a source: while a file from a directory is still being probed
+ * (or a line limit is set) each line is followed by the tests of whether
+ * to stop; after that nothing can stop the source but its end, and lines
+ * are taken INGEST_BATCH at a time with source_lines.
  */
 #include "ingest.h"
 
