@@ -3,14 +3,16 @@
  *
  * Design notes.
  *
- * `aws logs tail`: envelope_tail runs on every line that starts with a
- * digit or ESC, so it rejects a flow record after two byte tests (byte 4
- * is '-' and byte 10 is 'T') before looking any further.  A prefix is an
- * ISO 8601 date-time (YYYY-MM-DDTHH:MM:SS, optional .fraction, optional Z
- * or +HH:MM), then, unless the time is exactly the 19 characters of the
- * `--format short` form, one more token: the log stream name.  ANSI SGR
- * sequences (`--color on`) around the time are skipped; those around the
- * stream name are part of its token.  The record is the rest of the line.
+ * `aws logs tail`: envelope_tail may be called on any line that starts
+ * with a digit or ESC, so it rejects a flow record after two byte tests
+ * (byte 4 is '-' and byte 10 is 'T') before looking any further; ingest's
+ * short path makes the same two tests inline and calls it only when they
+ * pass.  A prefix is an ISO 8601 date-time (YYYY-MM-DDTHH:MM:SS, optional
+ * .fraction, optional Z or +HH:MM), then, unless the time is exactly the
+ * 19 characters of the `--format short` form, one more token: the log
+ * stream name.  ANSI SGR sequences (`--color on`) around the time are
+ * skipped; those around the stream name are part of its token.  The
+ * record is the rest of the line.
  *
  * JSON: a value may be one line ({"message": ...}, a subscription payload)
  * or a pretty-printed document many lines long (filter-log-events).  The

@@ -10,6 +10,23 @@
  * line's field count.  Files found in directories are probed: when the
  * first line that is not blank is neither header, record nor envelope, the
  * file is skipped and reported instead of filling the reject counts.
+ *
+ * The common line, a record that starts with a digit in a source that is
+ * neither CSV nor inside a JSON document, takes a short path: what only
+ * changes at header lines, format switches and JSON boundaries is kept
+ * per source rather than worked out per line.  `plain` says the source is
+ * neither CSV nor in a JSON document; `try_fmt` is the format parse_fast
+ * tries first (-F, else the last header, else the last format chosen by
+ * field count); `fmt_count` points at the records counter of the format
+ * of the last record.  A digit first byte rules out a byte-order mark,
+ * leading blanks and an empty line, and the first bytes of an `aws logs
+ * tail` prefix are tested inline before envelope_tail is called.  Every
+ * other line takes the general path, which keeps these fields true.
+ *
+ * Reading a source: while a file from a directory is still being probed
+ * (or a line limit is set) each line is followed by the tests of whether
+ * to stop; after that nothing can stop the source but its end, and lines
+ * are taken INGEST_BATCH at a time with source_lines.
  */
 #include "ingest.h"
 
@@ -21,6 +38,9 @@
 
 #include "envelope.h"
 
+/* Lines taken from a source per source_lines call on the short path. */
+#define INGEST_BATCH 32
+
 struct ingest {
 	struct format forced;
 	int has_forced;
@@ -30,7 +50,8 @@ struct ingest {
 	struct ingest_stats st;
 	struct flow flow;		/* scratch record */
 	const struct format *last_fmt;	/* cache for the formats count */
-	unsigned last_idx;
+	uint64_t *fmt_count;		/* its records counter, or fmt_sink */
+	uint64_t fmt_sink;		/* counts formats past the table */
 	char csv_scratch[SOURCE_LINE_MAX];
 };
 
@@ -41,6 +62,8 @@ struct ingest_source {
 	int has_fmt;
 	int csv;			/* rows are CSV (after a CSV header) */
 	const struct format *auto_fmt;	/* last format picked by field count */
+	const struct format *try_fmt;	/* the format tried first, or NULL */
+	int plain;			/* neither CSV nor in a JSON document */
 	int probing;			/* file from a directory, not yet seen */
 	int not_log;			/* probing found something else */
 	char probe_why[160];
@@ -64,6 +87,7 @@ ingest_new(const struct format *forced, ingest_record_fn rec,
 	in->rec = rec;
 	in->msg = msg;
 	in->ctx = ctx;
+	in->fmt_count = &in->fmt_sink;
 	return in;
 }
 
@@ -172,34 +196,39 @@ reject_reason(struct ingest_source *is, enum parse_reason r, const char *line,
 	reject(is, &err, line, len);
 }
 
-/* Count an accepted record by its format and hand it on. */
-static void
-accept_record(struct ingest_source *is)
+/* Find (or add) the formats-table entry of the last record's format and
+ * point fmt_count at its counter (at fmt_sink when the table is full). */
+static void __attribute__((noinline))
+format_switch(struct ingest *in)
 {
-	struct ingest *in = is->in;
 	struct ingest_stats *st = &in->st;
 	const struct format *fmt = in->flow.fmt;
+	unsigned i;
 
-	is->probing = 0;
-	st->records++;
-	if (in->flow.flags & FLOW_MS_TIME)
-		st->ms_times++;
-	if (fmt != in->last_fmt) {
-		unsigned i;
-
-		for (i = 0; i < st->nformats; i++)
-			if (format_equal(&st->formats[i].fmt, fmt))
-				break;
-		if (i == st->nformats && i < INGEST_FORMATS_MAX) {
-			st->formats[i].fmt = *fmt;
-			st->formats[i].records = 0;
-			st->nformats++;
-		}
-		in->last_fmt = fmt;
-		in->last_idx = i;
+	for (i = 0; i < st->nformats; i++)
+		if (format_equal(&st->formats[i].fmt, fmt))
+			break;
+	if (i == st->nformats && i < INGEST_FORMATS_MAX) {
+		st->formats[i].fmt = *fmt;
+		st->formats[i].records = 0;
+		st->nformats++;
 	}
-	if (in->last_idx < st->nformats)
-		st->formats[in->last_idx].records++;
+	in->last_fmt = fmt;
+	in->fmt_count = i < st->nformats ? &st->formats[i].records :
+	    &in->fmt_sink;
+}
+
+/* Count an accepted record by its format and hand it on. */
+static inline void
+accept_record(struct ingest *in, struct ingest_source *is)
+{
+	is->probing = 0;
+	in->st.records++;
+	if (in->flow.flags & FLOW_MS_TIME)
+		in->st.ms_times++;
+	if (in->flow.fmt != in->last_fmt)
+		format_switch(in);
+	(*in->fmt_count)++;
 	if (in->rec)
 		in->rec(in->ctx, &in->flow);
 }
@@ -215,9 +244,19 @@ current_format(struct ingest_source *is)
 	return NULL;
 }
 
-/* Parse record text (already unwrapped) and count the outcome. */
+/* Work out try_fmt again after -F, a header or the auto format changed. */
 static void
-ingest_record(struct ingest_source *is, const char *line, size_t len)
+set_try_fmt(struct ingest_source *is)
+{
+	is->try_fmt = current_format(is);
+	if (is->try_fmt == NULL)
+		is->try_fmt = is->auto_fmt;
+}
+
+/* Parse record text that parse_fast did not take (or that had no format
+ * to try): tokenize, choose a format by field count, count the outcome. */
+static void __attribute__((noinline))
+ingest_record_slow(struct ingest_source *is, const char *line, size_t len)
 {
 	struct ingest *in = is->in;
 	struct flow_str tok[PARSE_MAX_TOKENS];
@@ -225,13 +264,6 @@ ingest_record(struct ingest_source *is, const char *line, size_t len)
 	struct parse_error err;
 	int n, not_text;
 
-	fmt = current_format(is);
-	if (fmt == NULL)
-		fmt = is->auto_fmt;
-	if (fmt && parse_fast(fmt, line, len, &in->flow) == 0) {
-		accept_record(is);
-		return;
-	}
 	n = parse_tokenize(line, len, tok, PARSE_MAX_TOKENS - 1, &not_text);
 	if (not_text) {
 		reject_reason(is, PARSE_NOT_TEXT, line, len);
@@ -249,12 +281,26 @@ ingest_record(struct ingest_source *is, const char *line, size_t len)
 			return;
 		}
 		is->auto_fmt = fmt;
+		is->try_fmt = fmt;
 	}
 	if (parse_tokens(fmt, tok, n, &in->flow, &err) < 0) {
 		reject(is, &err, line, len);
 		return;
 	}
-	accept_record(is);
+	accept_record(is->in, is);
+}
+
+/* Parse record text (already unwrapped) and count the outcome. */
+static inline void
+ingest_record(struct ingest *in, struct ingest_source *is, const char *line,
+    size_t len)
+{
+	const struct format *fmt = is->try_fmt;
+
+	if (fmt && parse_fast(fmt, line, len, &in->flow) == 0)
+		accept_record(in, is);
+	else
+		ingest_record_slow(is, line, len);
 }
 
 /* Parse a CSV row in the source's CSV format. */
@@ -283,7 +329,7 @@ ingest_csv_row(struct ingest_source *is, const char *line, size_t len)
 		reject(is, &err, line, len);
 		return;
 	}
-	accept_record(is);
+	accept_record(is->in, is);
 }
 
 /* Receive one record found inside a JSON envelope. */
@@ -295,7 +341,7 @@ ingest_json_msg(void *ctx, const char *msg, size_t len)
 	is->in->st.envelopes++;
 	while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == '\r'))
 		len--;
-	ingest_record(is, msg, len);
+	ingest_record(is->in, is, msg, len);
 }
 
 /* Feed a line to the source's JSON accumulator and count the outcome. */
@@ -311,6 +357,7 @@ ingest_json(struct ingest_source *is, const char *line, size_t len)
 	}
 	r = envelope_json_feed(is->ej, line, len, ingest_json_msg, is, err,
 	    sizeof err);
+	is->plain = !is->csv && !envelope_json_pending(is->ej);
 	if (r == ENVELOPE_ERROR)
 		reject_reason(is, PARSE_BAD_ENVELOPE, line, len);
 	else if (r == ENVELOPE_DONE)
@@ -345,12 +392,15 @@ ingest_header(struct ingest_source *is, const char *line, size_t len)
 	is->fmt = fmt;
 	is->has_fmt = 1;
 	is->in->last_fmt = NULL;
+	is->plain = !is->csv && !envelope_json_pending(is->ej);
+	set_try_fmt(is);
 	return 1;
 }
 
-/* Feed one line (without its newline) of a source. */
-void
-ingest_line(struct ingest *in, struct ingest_source *is, const char *line,
+/* Feed one line of a source by the general path: every line that is not
+ * a plain record in a plain source, and any line at all may come here. */
+static void __attribute__((noinline))
+line_slow(struct ingest *in, struct ingest_source *is, const char *line,
     size_t len, uint64_t lineno, int too_long)
 {
 	const char *rec;
@@ -397,12 +447,49 @@ ingest_line(struct ingest *in, struct ingest_source *is, const char *line,
 	if ((c == 0x1b || (c >= '0' && c <= '9')) &&
 	    envelope_tail(line, len, &rec, &reclen)) {
 		in->st.envelopes++;
-		ingest_record(is, rec, reclen);
+		ingest_record(in, is, rec, reclen);
 		return;
 	}
 	if (header_start(c) && ingest_header(is, line, len))
 		return;
-	ingest_record(is, line, len);
+	ingest_record(in, is, line, len);
+}
+
+/* Feed one line of a source: the short path for a record that starts
+ * with a digit in a plain source (see the notes above), else line_slow. */
+static inline __attribute__((always_inline)) void
+line_in(struct ingest *in, struct ingest_source *is, const char *line,
+    size_t len, uint64_t lineno, int too_long)
+{
+	const char *rec;
+	size_t reclen;
+
+	if (len == 0 || (unsigned char)(line[0] - '0') > 9 || !is->plain ||
+	    too_long) {
+		line_slow(in, is, line, len, lineno, too_long);
+		return;
+	}
+	in->st.lines++;
+	is->lineno = lineno;
+	/* len stays > 0: line[0] is a digit. */
+	while ((unsigned char)line[len - 1] <= ' ' && (line[len - 1] == ' ' ||
+	    line[len - 1] == '\t' || line[len - 1] == '\r'))
+		len--;
+	if (len >= 21 && line[4] == '-' && line[10] == 'T' &&
+	    envelope_tail(line, len, &rec, &reclen)) {
+		in->st.envelopes++;
+		ingest_record(in, is, rec, reclen);
+		return;
+	}
+	ingest_record(in, is, line, len);
+}
+
+/* Feed one line (without its newline) of a source. */
+void
+ingest_line(struct ingest *in, struct ingest_source *is, const char *line,
+    size_t len, uint64_t lineno, int too_long)
+{
+	line_in(in, is, line, len, lineno, too_long);
 }
 
 /* Start a source by name, for feeding lines by hand. */
@@ -415,6 +502,8 @@ ingest_source_new(struct ingest *in, const char *name)
 		return NULL;
 	is->in = in;
 	snprintf(is->name, sizeof is->name, "%s", name);
+	is->plain = 1;
+	set_try_fmt(is);
 	return is;
 }
 
@@ -440,17 +529,28 @@ int
 ingest_source_read(struct ingest *in, struct ingest_source *is,
     struct source *src, uint64_t max)
 {
-	struct source_line ln;
+	struct source_line ln, batch[INGEST_BATCH];
 	uint64_t n = 0;
+	size_t nb, i;
 	int r;
 
-	while ((r = source_next(src, &ln)) == SOURCE_LINE) {
+	/* Only a file still being probed can turn out not to be a log; once
+	 * it has shown a line of one, and with no limit, nothing is left to
+	 * test between lines. */
+	while (is->probing || max) {
+		if ((r = source_next(src, &ln)) != SOURCE_LINE)
+			return r;
 		ingest_line(in, is, ln.p, ln.len, ln.lineno, ln.too_long);
 		if (is->not_log)
 			return SOURCE_EOF;
 		if (max && ++n >= max)
-			break;
+			return r;
 	}
+	while ((r = source_lines(src, batch, INGEST_BATCH, &nb)) ==
+	    SOURCE_LINE)
+		for (i = 0; i < nb; i++)
+			line_in(in, is, batch[i].p, batch[i].len,
+			    batch[i].lineno, batch[i].too_long);
 	return r;
 }
 

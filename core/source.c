@@ -7,12 +7,27 @@
  *   part is [start, end).  A plain file is read SOURCE_CHUNK (128 KiB) at
  *   a time: the bytes are parsed while still in the core's own cache, where
  *   one big read would push them (and the store's hot tables) out to
- *   memory before the first line was looked at.  source_next finds the newline with memchr and
- *   hands out a pointer into that buffer: no copy and no allocation per
- *   line.  Only when no newline is left is the partial tail moved to the
- *   start of the buffer and the rest refilled with one read(2) (plain) or
- *   inflate() calls (gzip).  `scanned` remembers how much of the tail is
- *   known to hold no newline, so a long partial line is never rescanned.
+ *   memory before the first line was looked at.  source_next hands out a
+ *   pointer into that buffer: no copy and no allocation per line.  Only
+ *   when no newline is left is the partial tail moved to the start of the
+ *   buffer and the rest refilled with one read(2) (plain) or inflate()
+ *   calls (gzip).
+ * - Newlines are found a 64-byte block at a time (SSE2 where the compiler
+ *   has it, else a byte loop): one pass makes a bit mask of the block's
+ *   newlines, and the lines ending in that block are then cut one after
+ *   the other by popping the lowest bit, so no byte is looked at twice and
+ *   the common call is a leaf with no library call.  source_lines hands out
+ *   every line it can cut from the data already read in one call (the
+ *   caller gives the room), so the state is loaded and stored once per
+ *   batch rather than per line; source_next is source_lines for one line.
+ *   Neither refills once it has a line to return, so all the lines of a
+ *   batch stay valid until the next call.  `scan` is how far the
+ *   data has been looked at; the newlines in [start, scan) are exactly the
+ *   bits of `mask` (bit i is data[mbase + i]).  Only whole blocks before
+ *   `end` are loaded, never a byte past it (a memory source is the
+ *   caller's buffer); the last partial block goes to memchr.  A long
+ *   partial line is therefore never rescanned after a refill, which moves
+ *   start, scan and mbase together.
  * - A plain memory source is not copied at all: the caller's buffer is the
  *   data and it is never written to.
  * - Lines longer than SOURCE_LINE_MAX: when the tail holds more than
@@ -57,6 +72,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +82,10 @@
 
 #define ZLIB_CONST
 #include <zlib.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define SOURCE_BUF (4 * 1024 * 1024)	/* decoded line buffer */
 #define SOURCE_INBUF (256 * 1024)	/* compressed input buffer */
@@ -93,7 +113,9 @@ struct source {
 	const char *data;	/* buf, or the caller's plain memory */
 	size_t cap;		/* size of buf */
 	size_t start, end;	/* live data in data[start, end) */
-	size_t scanned;		/* data[start, start+scanned) has no \n */
+	size_t scan;		/* data[start, scan) has been looked at */
+	size_t mbase;		/* offset of bit 0 of mask */
+	uint64_t mask;		/* the newlines in data[start, scan) */
 	unsigned char *in;	/* compressed input buffer (gzip fd) */
 	const unsigned char *mem;	/* gzip memory: input not yet given */
 	size_t mem_left;		/* to inflate, in uInt-sized pieces */
@@ -396,6 +418,8 @@ fill(struct source *src)
 		memmove(src->buf, src->buf + src->start,
 		    src->end - src->start);
 		src->end -= src->start;
+		src->scan -= src->start;
+		src->mbase = src->scan;	/* mask is empty here */
 		src->start = 0;
 	}
 	if (src->mode == MODE_UNKNOWN) {
@@ -416,7 +440,7 @@ fill(struct source *src)
 }
 
 /* Fill in a line from data[start, start+len) and count it. */
-static int
+static inline int
 emit(struct source *src, struct source_line *line, size_t len)
 {
 	const char *p = src->data + src->start;
@@ -430,12 +454,88 @@ emit(struct source *src, struct source_line *line, size_t len)
 	return SOURCE_LINE;
 }
 
-/* Return the next line; see the SOURCE_* results. */
-int
-source_next(struct source *src, struct source_line *line)
+/* Bit mask of the newlines in the 64 bytes at p (bit i: p[i]). */
+static inline uint64_t
+newline_mask(const char *p)
+{
+#if defined(__SSE2__)
+	const __m128i nl = _mm_set1_epi8('\n');
+	uint64_t m0, m1, m2, m3;
+
+	m0 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+	    _mm_loadu_si128((const __m128i *)(const void *)p), nl));
+	m1 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+	    _mm_loadu_si128((const __m128i *)(const void *)(p + 16)), nl));
+	m2 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+	    _mm_loadu_si128((const __m128i *)(const void *)(p + 32)), nl));
+	m3 = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+	    _mm_loadu_si128((const __m128i *)(const void *)(p + 48)), nl));
+	return m0 | m1 << 16 | m2 << 32 | m3 << 48;
+#else
+	uint64_t m = 0;
+	unsigned i;
+
+	for (i = 0; i < 64; i++)
+		m |= (uint64_t)(p[i] == '\n') << i;
+	return m;
+#endif
+}
+
+/* Index of the lowest set bit of a non-zero mask. */
+static inline size_t
+lowest_bit(uint64_t m)
+{
+#if defined(__GNUC__)
+	return (unsigned)__builtin_ctzll(m);
+#else
+	size_t i = 0;
+
+	while (!(m & 1)) {
+		m >>= 1;
+		i++;
+	}
+	return i;
+#endif
+}
+
+/* Find the next newline at or after start, advancing scan (and mask) over
+ * the data looked at; its offset, or (size_t)-1 when [start, end) has none. */
+static inline size_t
+find_newline(struct source *src)
 {
 	const char *nl;
-	size_t avail;
+	size_t at;
+
+	for (;;) {
+		if (src->mask != 0) {
+			at = src->mbase + lowest_bit(src->mask);
+			src->mask &= src->mask - 1;
+			return at;
+		}
+		if (src->end - src->scan < 64)
+			break;
+		src->mbase = src->scan;
+		src->mask = newline_mask(src->data + src->scan);
+		src->scan += 64;
+	}
+	nl = memchr(src->data + src->scan, '\n', src->end - src->scan);
+	if (nl == NULL) {
+		src->scan = src->end;
+		return (size_t)-1;
+	}
+	at = (size_t)(nl - src->data);
+	src->scan = src->mbase = at + 1;
+	return at;
+}
+
+/* The next line when none ends in the newlines already found or in the
+ * whole blocks after them: the tail of the data, the skipping of a
+ * too-long line, refills, end of file. */
+static int __attribute__((noinline))
+next_slow(struct source *src, struct source_line *line)
+{
+	const char *nl;
+	size_t at, avail;
 	int r;
 
 	for (;;) {
@@ -448,24 +548,20 @@ source_next(struct source *src, struct source_line *line)
 			} else {
 				src->start = src->end;
 			}
-			src->scanned = 0;
+			src->scan = src->mbase = src->start;
+			src->mask = 0;
 		}
 		if (!src->skipping) {
-			avail = src->end - src->start;
-			nl = memchr(src->data + src->start + src->scanned,
-			    '\n', avail - src->scanned);
-			if (nl != NULL) {
-				avail = (size_t)(nl - (src->data + src->start));
-				r = emit(src, line, avail);
-				src->start += avail + 1;
-				src->scanned = 0;
+			at = find_newline(src);
+			if (at != (size_t)-1) {
+				r = emit(src, line, at - src->start);
+				src->start = at + 1;
 				return r;
 			}
-			src->scanned = avail;
+			avail = src->end - src->start;
 			if (avail > SOURCE_LINE_MAX + 1) {
 				r = emit(src, line, avail);
-				src->start = src->end;
-				src->scanned = 0;
+				src->start = src->scan = src->mbase = src->end;
 				src->skipping = 1;
 				return r;
 			}
@@ -478,12 +574,77 @@ source_next(struct source *src, struct source_line *line)
 		if (!src->skipping && src->end > src->start &&
 		    !(src->hold && r == FILL_EOF && src->mode != MODE_GZIP)) {
 			r = emit(src, line, src->end - src->start);
-			src->start = src->end;
-			src->scanned = 0;
+			src->start = src->scan = src->mbase = src->end;
 			return r;
 		}
 		return src->failed ? SOURCE_ERROR : SOURCE_EOF;
 	}
+}
+
+/* Hand out up to max lines at once; see source.h.  The lines that end in
+ * the newlines already found or in the whole blocks after them are cut
+ * here, with the state in locals; only when there is none does next_slow
+ * read on (refill, tail, skipping, end of file) for a single line. */
+int
+source_lines(struct source *src, struct source_line *lines, size_t max,
+    size_t *count)
+{
+	const char *data = src->data;
+	uint64_t m = src->mask, lineno = src->lineno;
+	size_t mbase = src->mbase, scan = src->scan, end = src->end;
+	size_t start = src->start, n = 0, at, len;
+	/* A whole block fits before end while scan < stop. */
+	size_t stop = end >= 64 ? end - 63 : 0;
+	int r;
+
+	if (!src->skipping) {
+		while (n < max) {
+			while (m == 0) {
+				if (scan >= stop)
+					goto out;
+				m = newline_mask(data + scan);
+				mbase = scan;
+				scan += 64;
+			}
+			at = mbase + lowest_bit(m);
+			m &= m - 1;
+			len = at - start;
+			lines[n].p = data + start;
+			start = at + 1;
+			if (len > 0 && data[at - 1] == '\r')
+				len--;
+			lines[n].too_long = 0;
+			if (len > SOURCE_LINE_MAX) {
+				lines[n].too_long = 1;
+				len = SOURCE_LINE_MAX;
+			}
+			lines[n].len = len;
+			lines[n].lineno = ++lineno;
+			n++;
+		}
+	}
+out:
+	src->mask = m;
+	src->mbase = mbase;
+	src->scan = scan;
+	src->start = start;
+	src->lineno = lineno;
+	if (n > 0) {
+		*count = n;
+		return SOURCE_LINE;
+	}
+	r = next_slow(src, lines);
+	*count = r == SOURCE_LINE;
+	return r;
+}
+
+/* Return the next line; see the SOURCE_* results. */
+int
+source_next(struct source *src, struct source_line *line)
+{
+	size_t n;
+
+	return source_lines(src, line, 1, &n);
 }
 
 /* Length of the valid UTF-8 sequence at p (n bytes left), or 0. */

@@ -20,7 +20,8 @@
 
 struct source;
 
-/* One line handed out by source_next: valid until the next call. */
+/* One line handed out by source_next or source_lines: valid until the
+ * next call of either on the same source. */
 struct source_line {
 	const char *p;		/* line bytes, without the newline (and CR) */
 	size_t len;
@@ -47,6 +48,12 @@ struct source *source_open_mem(const void *buf, size_t len, const char *name);
 
 /* Return the next line; see the SOURCE_* results. */
 int source_next(struct source *src, struct source_line *line);
+
+/* Return up to max (at least 1) lines in lines[] and their number in
+ * *count: SOURCE_LINE with *count >= 1, else a result of source_next with
+ * *count = 0.  The same lines as source_next calls, only fewer calls. */
+int source_lines(struct source *src, struct source_line *lines, size_t max,
+    size_t *count);
 
 /* Hold (1) or return (0, the default) a partial last line at end of file:
  * a followed file must not hand out a line that is still being written. */

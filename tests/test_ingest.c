@@ -210,6 +210,110 @@ test_json(void **state)
 	ingest_free(in);
 }
 
+#define V2SWAP "version account-id interface-id srcaddr dstaddr dstport " \
+    "srcport protocol packets bytes start end action log-status"
+#define CSVHDR "version,account_id,interface_id,srcaddr,dstaddr,srcport," \
+    "dstport,protocol,packets,bytes,start,end,action,log_status"
+#define CSV1 "2,123456789010,eni-1,10.0.0.1,10.0.0.2,443,51000,6,10,8400," \
+    "1700000000,1700000060,ACCEPT,OK"
+
+/* The short path for records that start with a digit, next to every kind
+ * of line it must leave to the general path: blank, CR LF and trailing
+ * blanks, a tail prefix after plain lines, a line that only starts like
+ * one, a header that reorders the same field count, a JSON document with
+ * a line starting with a digit inside it, a CSV header and its rows, a
+ * last line without a newline. */
+static void
+test_fast_path_edges(void **state)
+{
+	struct capture c;
+	struct ingest *in = feed(
+	    V2A "\n"				/* 1: record */
+	    "\n"				/* 2: blank */
+	    V2A "\r\n"				/* 3: CR LF */
+	    V2A " \t \n"			/* 4: trailing blanks */
+	    "2014-12-14T04:06:50 " V2A "\n"	/* 5: tail, short form */
+	    "1234-67890T 1 2 3 4 5 \t\n"	/* 6: only looks like one */
+	    V2SWAP "\n"				/* 7: header, same count */
+	    V2A "\n"				/* 8: ports swapped */
+	    "{\"n\":\n"				/* 9: JSON document ... */
+	    "1,\n"				/* 10: digit inside it */
+	    "\"message\": \"" V2A "\"}\n"	/* 11: ... ends */
+	    V2A "\n"				/* 12: record again */
+	    CSVHDR "\n"				/* 13: CSV header */
+	    CSV1 "\n"				/* 14: CSV row */
+	    CSV1,				/* 15: no newline */
+	    NULL, &c);
+	const struct ingest_stats *st = ingest_stats(in);
+
+	(void)state;
+	assert_int_equal(st->lines, 15);
+	assert_int_equal(st->blank, 1);
+	assert_int_equal(st->headers, 2);
+	assert_int_equal(st->records, 9);
+	assert_int_equal(c.n, 9);
+	assert_string_equal(c.rec[1], c.rec[0]);
+	assert_string_equal(c.rec[2], c.rec[0]);
+	assert_string_equal(c.rec[3], c.rec[0]);
+	assert_non_null(strstr(c.rec[0], "srcport=20641 dstport=22 "));
+	assert_non_null(strstr(c.rec[4], "dstport=20641 srcport=22 "));
+	assert_string_equal(c.rec[5], c.rec[4]);
+	assert_string_equal(c.rec[6], c.rec[4]);
+	assert_non_null(strstr(c.rec[7], "srcport=443 dstport=51000 "));
+	assert_string_equal(c.rec[8], c.rec[7]);
+	assert_int_equal(st->envelopes, 4);
+	assert_int_equal(st->rejected, 1);
+	assert_int_equal(st->rejects[PARSE_NO_FORMAT], 1);
+	assert_int_equal(st->examples[PARSE_NO_FORMAT][0].line, 6);
+	assert_string_equal(st->examples[PARSE_NO_FORMAT][0].text,
+	    "1234-67890T 1 2 3 4 5");
+	/* The CSV header names the v2 order: the same format as line 1. */
+	assert_int_equal(st->nformats, 2);
+	assert_int_equal(st->formats[0].records, 6);
+	assert_int_equal(st->formats[1].records, 3);
+	ingest_free(in);
+}
+
+/* Fields of the 3-field formats of test_format_table, one per format. */
+static const char *const table_fields[] = {
+	"dstaddr", "srcport", "dstport", "protocol", "bytes", "start", "end",
+	"action", "log-status", "version", "account-id", "interface-id",
+	"vpc-id", "subnet-id", "instance-id", "tcp-flags", "type"
+};
+
+/* More formats than the table holds: the first INGEST_FORMATS_MAX are
+ * counted, records of the others are not counted against any of them,
+ * and going back to the first format counts on its entry again. */
+static void
+test_format_table(void **state)
+{
+	const size_t nf = sizeof table_fields / sizeof table_fields[0];
+	char *text = malloc(nf * 80 + 200), *p = text;
+	struct capture c;
+	struct ingest *in;
+	const struct ingest_stats *st;
+	size_t i;
+
+	(void)state;
+	assert_non_null(text);
+	assert_true(nf > INGEST_FORMATS_MAX);
+	for (i = 0; i < nf; i++)
+		p += sprintf(p, "packets srcaddr %s\n5 10.0.0.1 -\n",
+		    table_fields[i]);
+	sprintf(p, "packets srcaddr %s\n5 10.0.0.1 -\n6 10.0.0.1 -\n",
+	    table_fields[0]);
+	in = feed(text, NULL, &c);
+	st = ingest_stats(in);
+	assert_int_equal(st->rejected, 0);
+	assert_int_equal(st->records, nf + 2);
+	assert_int_equal(st->nformats, INGEST_FORMATS_MAX);
+	assert_int_equal(st->formats[0].records, 3);
+	for (i = 1; i < INGEST_FORMATS_MAX; i++)
+		assert_int_equal(st->formats[i].records, 1);
+	ingest_free(in);
+	free(text);
+}
+
 /* Athena CSV: quoted underscore header, unknown column ignored. */
 static void
 test_csv(void **state)
@@ -312,7 +416,8 @@ test_directory(void **state)
 	fclose(fp);
 	snprintf(path, sizeof path, "%s/notes.txt", dir);
 	fp = fopen(path, "w");
-	fprintf(fp, "Flow logs copied on Monday.\n");
+	/* Reading stops at the first line: the record after it is not taken. */
+	fprintf(fp, "Flow logs copied on Monday.\n" V2A "\n");
 	fclose(fp);
 	memset(&c, 0, sizeof c);
 	in = ingest_new(NULL, on_record, on_msg, &c);
@@ -361,6 +466,8 @@ main(void)
 		cmocka_unit_test(test_bom_header),
 		cmocka_unit_test(test_forced_format),
 		cmocka_unit_test(test_tail_lines),
+		cmocka_unit_test(test_fast_path_edges),
+		cmocka_unit_test(test_format_table),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_csv),
 		cmocka_unit_test(test_long_line_and_examples),

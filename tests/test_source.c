@@ -641,6 +641,189 @@ test_nonblocking(void **state)
 	free(text);
 }
 
+/* Lengths around the 16- and 64-byte blocks newlines are found in. */
+static const size_t edge_lens[] = {
+	0, 1, 2, 14, 15, 16, 17, 31, 32, 33, 47, 48, 62, 63, 64, 65, 66,
+	126, 127, 128, 129, 191, 192, 193, 255, 256, 300
+};
+
+/* Text of lines with edge_lens lengths in a scrambled order, some with
+ * CR LF, some with a CR inside; the last line has no newline when open. */
+static char *
+edge_text(unsigned seed, unsigned nlines, int open, size_t *len)
+{
+	char *text = malloc((size_t)nlines * 310 + 1);
+	size_t off = 0, k, ll;
+	unsigned i, x = seed;
+
+	assert_non_null(text);
+	for (i = 0; i < nlines; i++) {
+		x = x * 1103515245u + 12345u;
+		ll = edge_lens[(x >> 16) % (sizeof edge_lens /
+		    sizeof edge_lens[0])];
+		for (k = 0; k < ll; k++)
+			text[off + k] = (char)('a' + (i + k) % 26);
+		if (ll > 3 && (x >> 8) % 7 == 0)
+			text[off + ll / 2] = '\r';	/* a CR inside stays */
+		if (ll > 0 && (x >> 4) % 5 == 0)
+			text[off + ll - 1] = '\r';	/* CR LF */
+		off += ll;
+		if (!open || i + 1 < nlines)
+			text[off++] = '\n';
+	}
+	*len = off;
+	return text;
+}
+
+/* Check a source against a plain split of text: lines end at LF, one CR
+ * at the end of a line is dropped, a last line without LF is a line.
+ * With batch 0 the lines come from source_next, else from source_lines
+ * at most batch at a time, all of a batch checked after the call. */
+static void
+check_split(struct source *src, const char *text, size_t len, size_t batch)
+{
+	struct source_line ln[40];
+	size_t pos = 0, e, ll, n, i;
+	uint64_t lineno = 0;
+	int r;
+
+	assert_true(batch <= 40);
+	for (;;) {
+		if (batch == 0) {
+			r = source_next(src, ln);
+			n = r == SOURCE_LINE;
+		} else {
+			r = source_lines(src, ln, batch, &n);
+			assert_true(n <= batch);
+		}
+		if (r != SOURCE_LINE)
+			break;
+		assert_true(n >= 1);
+		for (i = 0; i < n; i++) {
+			const char *nl = memchr(text + pos, '\n', len - pos);
+
+			assert_true(pos < len);
+			e = nl ? (size_t)(nl - text) : len;
+			ll = e - pos;
+			if (ll > 0 && text[e - 1] == '\r')
+				ll--;
+			assert_int_equal(ln[i].lineno, ++lineno);
+			assert_int_equal(ln[i].len, ll);
+			assert_memory_equal(ln[i].p, text + pos, ll);
+			assert_int_equal(ln[i].too_long, 0);
+			pos = e + 1;
+		}
+	}
+	assert_int_equal(r, SOURCE_EOF);
+	assert_int_equal(n, 0);
+	assert_true(pos >= len);
+	assert_null(source_error(src));
+}
+
+/* Lines ending at and around every offset of the newline blocks, from
+ * memory at every alignment, from a file and from gzip, with and without a
+ * newline at the end, one at a time and in batches; then fed through a
+ * pipe in odd-sized pieces so that refills land inside blocks and lines. */
+static void
+test_block_edges(void **state)
+{
+	const char *path = tpath(0, "edges.log");
+	struct source_line ln;
+	struct source *src;
+	char err[256], *text, *copy;
+	unsigned char *z;
+	size_t len, zlen, off, pos, piece;
+	unsigned seed;
+	int open, fds[2], r;
+
+	(void)state;
+	for (seed = 1; seed <= 8; seed++) {
+		for (open = 0; open <= 1; open++) {
+			size_t batch = (size_t[]){ 0, 1, 3, 40 }[(seed + open) % 4];
+
+			text = edge_text(seed, 400, open, &len);
+			copy = malloc(len + 16);
+			assert_non_null(copy);
+			for (off = 0; off < 16; off++) {
+				memcpy(copy + off, text, len);
+				src = source_open_mem(copy + off, len, "mem");
+				assert_non_null(src);
+				check_split(src, copy + off, len, off % 4 ?
+				    batch : 0);
+				source_close(src);
+			}
+			free(copy);
+			write_file(path, text, len);
+			src = source_open(path, err, sizeof err);
+			assert_non_null(src);
+			check_split(src, text, len, batch);
+			source_close(src);
+			z = gz(text, len, &zlen);
+			src = source_open_mem(z, zlen, "gz");
+			assert_non_null(src);
+			check_split(src, text, len, batch);
+			source_close(src);
+			free(z);
+			free(text);
+		}
+	}
+
+	/* A pipe fed 1 to 97 bytes at a time, read until it runs dry. */
+	text = edge_text(99, 300, 1, &len);
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(fcntl(fds[0], F_SETFL, O_NONBLOCK), 0);
+	src = source_open_fd(fds[0], "pieces");
+	assert_non_null(src);
+	{
+		struct source_line lns[5];
+		size_t rpos = 0, e, ll, n, i;
+		uint64_t lineno = 0;
+
+		for (pos = 0, piece = 1; pos < len; pos += piece,
+		    piece = piece % 97 + 1) {
+			if (piece > len - pos)
+				piece = len - pos;
+			assert_int_equal(write(fds[1], text + pos, piece),
+			    (ssize_t)piece);
+			/* Batches of at most 5 lines, checked whole. */
+			while ((r = source_lines(src, lns, 5, &n)) ==
+			    SOURCE_LINE) {
+				for (i = 0; i < n; i++) {
+					const char *nl = memchr(text + rpos,
+					    '\n', len - rpos);
+
+					assert_non_null(nl);
+					e = (size_t)(nl - text);
+					assert_true(e < pos + piece);
+					ll = e - rpos;
+					if (ll > 0 && text[e - 1] == '\r')
+						ll--;
+					assert_int_equal(lns[i].lineno,
+					    ++lineno);
+					assert_int_equal(lns[i].len, ll);
+					assert_memory_equal(lns[i].p,
+					    text + rpos, ll);
+					rpos = e + 1;
+				}
+			}
+			assert_int_equal(r, SOURCE_AGAIN);
+			assert_int_equal(n, 0);
+		}
+		close(fds[1]);
+		ll = len - rpos;
+		if (ll > 0 && text[len - 1] == '\r')
+			ll--;
+		assert_int_equal(source_next(src, &ln), SOURCE_LINE);
+		assert_int_equal(ln.len, ll);
+		assert_memory_equal(ln.p, text + rpos, ll);
+		assert_int_equal(ln.lineno, ++lineno);
+		expect_eof(src);
+	}
+	source_close(src);
+	free(text);
+	unlink(path);
+}
+
 /* A read(2) error ends the source with the strerror text. */
 static void
 test_read_error(void **state)
@@ -1059,6 +1242,7 @@ main(void)
 		cmocka_unit_test(test_gzip_pipe),
 		cmocka_unit_test(test_stdin),
 		cmocka_unit_test(test_nonblocking),
+		cmocka_unit_test(test_block_edges),
 		cmocka_unit_test(test_read_error),
 		cmocka_unit_test(test_too_long),
 		cmocka_unit_test(test_mem),

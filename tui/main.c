@@ -157,19 +157,29 @@ say(void *ctx, const char *msg)
 	fprintf(stderr, "vpctop: %s\n", msg);
 }
 
-/* Hand a parsed record to the batch printer and the store. */
-static void
-batch_record(void *ctx, const struct flow *f)
+/* Hand a record to the batch printer and the store (the general case). */
+static void __attribute__((noinline))
+batch_print(struct batch *b, const struct flow *f)
 {
-	struct batch *b = ctx;
-
-	if ((b->out || b->filter) &&
-	    (b->filter == NULL || filter_match_flow(b->filter, f))) {
+	if (b->filter == NULL || filter_match_flow(b->filter, f)) {
 		b->matched++;
 		if (b->out)
 			output_record(b->out, f);
 	}
 	if (b->store)
+		store_append(b->store, f);
+}
+
+/* Hand a parsed record to the batch printer and the store; with neither
+ * output nor filter (--top alone) it goes straight to the store. */
+static void
+batch_record(void *ctx, const struct flow *f)
+{
+	struct batch *b = ctx;
+
+	if (b->out != NULL || b->filter != NULL)
+		batch_print(b, f);
+	else if (b->store != NULL)
 		store_append(b->store, f);
 }
 
