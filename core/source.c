@@ -4,7 +4,7 @@
  * Design notes.
  *
  * - One buffer of SOURCE_BUF bytes (4 MiB) holds decoded data; the live
- *   part is [start, end).  A plain file is read SOURCE_CHUNK (128 KiB) at
+ *   part is [start, end).  A plain file is read SOURCE_CHUNK (32 KiB) at
  *   a time: the bytes are parsed while still in the core's own cache, where
  *   one big read would push them (and the store's hot tables) out to
  *   memory before the first line was looked at.  source_next hands out a
@@ -89,7 +89,7 @@
 
 #define SOURCE_BUF (4 * 1024 * 1024)	/* decoded line buffer */
 #define SOURCE_INBUF (256 * 1024)	/* compressed input buffer */
-#define SOURCE_CHUNK (128 * 1024)	/* plain bytes read at a time */
+#define SOURCE_CHUNK (32 * 1024)	/* plain bytes read at a time */
 #define SOURCE_SNIFF 4096		/* bytes looked at by source_sniff */
 
 _Static_assert(SOURCE_BUF > SOURCE_LINE_MAX + 2,
