@@ -413,6 +413,14 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
  *    dotted-quad tail) and only what inet_pton takes, with the same
  *    bytes.  A "-" is looked for only where a value fails to convert (and
  *    for symbols); it clears the field's bit in the present mask.
+ * 4. The v2 default order (AWS's default, most lines there are), with no
+ *    two spaces next to each other, is first tried by convert_v2 as
+ *    straight code: the places, types and value offsets are constants;
+ *    version, the ports and protocol are converted four at once (two
+ *    8-byte numbers in each vector), packets and bytes, start and end as
+ *    pairs of 16 digits.  A line with anything else (a "-", a longer or
+ *    out-of-range number, an enum word or address form the steps above
+ *    would look at more closely) is left to those steps.
  *
  * Nothing outside [line, line + len) is read: the values are read from a
  * copy of the line made in step 1, with 16 zero bytes before it and 48
@@ -485,6 +493,7 @@ struct fast_slot {
 struct fast_plan {
 	int valid;
 	int slow;			/* a slot the fast path cannot take */
+	int v2;				/* the v2 default order (convert_v2) */
 	uint16_t n;
 	uint16_t nnum, naddr, nenum, nsym;
 	uint8_t field[FORMAT_MAX];	/* fmt->field, to check the cache */
@@ -670,6 +679,9 @@ fast_plan_get(const struct format *fmt)
 			*count[g] += 1;
 		}
 	}
+	p->v2 = fmt->n == 14;
+	for (i = 0; i < fmt->n && p->v2; i++)
+		p->v2 = fmt->field[i] == i;
 	p->valid = 1;
 	return fast_plan_last = p;
 }
@@ -787,6 +799,48 @@ digits16x2(const char *b, uint32_t e0, unsigned l0, uint32_t e1, unsigned l1,
 	x0 = _mm_add_epi64(_mm_mul_epu32(x0, _mm_set1_epi32(100000000)),
 	    _mm_srli_epi64(x0, 32));
 	_mm_storeu_si128((__m128i *)(void *)u, x0);
+	return 0;
+}
+#endif
+
+#if defined(__SSE2__)
+/* Convert four numbers of 1 to 8 digits at once, number j the l[j] digits
+ * that end at b[e[j]] (the copy has 16 bytes of padding before the line),
+ * as digits16x2 does with two of 16 but with two numbers in each vector;
+ * -1 if a byte of any is not a digit. */
+static FAST_INLINE int
+digits8x4(const char *b, const uint32_t e[4], const unsigned l[4],
+    uint32_t u[4])
+{
+	const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+	__m128i d0, d1, ten = _mm_set1_epi16(0x0a01);
+
+	FAST_OPAQUE(ten);
+	/* fast_keep + 8 + l: 8 - l zeros, then l 0xff */
+	d0 = _mm_and_si128(_mm_sub_epi8(_mm_unpacklo_epi64(
+	    _mm_loadl_epi64((const __m128i *)(b + e[0] - 8)),
+	    _mm_loadl_epi64((const __m128i *)(b + e[1] - 8))), zero),
+	    _mm_unpacklo_epi64(
+	    _mm_loadl_epi64((const __m128i *)(fast_keep + 8 + l[0])),
+	    _mm_loadl_epi64((const __m128i *)(fast_keep + 8 + l[1]))));
+	d1 = _mm_and_si128(_mm_sub_epi8(_mm_unpacklo_epi64(
+	    _mm_loadl_epi64((const __m128i *)(b + e[2] - 8)),
+	    _mm_loadl_epi64((const __m128i *)(b + e[3] - 8))), zero),
+	    _mm_unpacklo_epi64(
+	    _mm_loadl_epi64((const __m128i *)(fast_keep + 8 + l[2])),
+	    _mm_loadl_epi64((const __m128i *)(fast_keep + 8 + l[3]))));
+	if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(_mm_max_epu8(d0,
+	    d1), nine), nine)) != 0xffff)
+		return -1;
+	/* 2 digits in each 16 bits, 4 in each 32 (the high and low halves
+	 * of each number), then each number in 32 bits */
+	d0 = _mm_madd_epi16(_mm_srli_epi16(_mm_mullo_epi16(d0, ten), 8),
+	    _mm_set1_epi32(1 << 16 | 100));
+	d1 = _mm_madd_epi16(_mm_srli_epi16(_mm_mullo_epi16(d1, ten), 8),
+	    _mm_set1_epi32(1 << 16 | 100));
+	d0 = _mm_madd_epi16(_mm_packs_epi32(d0, d1),
+	    _mm_set1_epi32(1 << 16 | 10000));
+	_mm_storeu_si128((__m128i *)(void *)u, d0);
 	return 0;
 }
 #endif
@@ -1339,6 +1393,20 @@ one_number(const struct fast_slot *q, const char *line, const char *b,
 	return put_number(q, u, out, flags);
 }
 
+/* The value (1..n) of the enum word w0, w1 (a token's bytes read as two
+ * masked 8-byte words) in en, or 0 when it is none of them. */
+static FAST_INLINE unsigned
+fast_enum_find(const struct fast_enum *en, uint64_t w0, uint64_t w1)
+{
+	unsigned k;
+
+	/* unused words are 0, which no token of 1 to 16 bytes is */
+	for (k = 0; k < FAST_ENUM_WORDS; k++)
+		if (en->w[k][0] == w0 && en->w[k][1] == w1)
+			return k + 1;
+	return 0;
+}
+
 /* Convert every field of the line, field i being [starts[i], ends[i]), or
  * [ends[i - 1] + 1, ends[i]) when starts is NULL (ends[-1] is then -1),
  * one loop per type, reading values from b, the line's padded copy; 0, or
@@ -1413,13 +1481,10 @@ convert_fields(const struct fast_plan *plan, const struct format *fmt,
 		/* the copy has 16 bytes of padding after the line */
 		w0 = load8(b, s) & fast_token_mask[l][0];
 		w1 = load8(b, s + 8) & fast_token_mask[l][1];
-		/* unused words are 0, which no token of 1 to 16 bytes is */
-		for (k = 0; k < FAST_ENUM_WORDS; k++)
-			if (en->w[k][0] == w0 && en->w[k][1] == w1)
-				break;
-		if (k < FAST_ENUM_WORDS)
+		k = fast_enum_find(en, w0, w1);
+		if (k != 0)
 			((union flow_val *)(void *)((char *)out + q->off))->u =
-			    k + 1;
+			    k;
 		else if (absent(line, s, l, q, present) < 0)
 			return -1;
 	}
@@ -1440,6 +1505,107 @@ convert_fields(const struct fast_plan *plan, const struct format *fmt,
 	out->fmt = fmt;
 	return 0;
 }
+
+#if defined(__SSE2__)
+/* Convert the fields of a line in the v2 default order with no two spaces
+ * next to each other (field i is [ends[i - 1] + 1, ends[i])) as straight
+ * code: every place, type and offset known here; 0, or 1 when the line is
+ * anything but plain (a "-", a long or out-of-range number, an odd enum
+ * word) and convert_fields is to decide. */
+static FAST_INLINE int
+convert_v2(const struct fast_plan *plan, const struct format *fmt,
+    const char *line, const char *b, const uint32_t *ends, struct flow *out)
+{
+	const struct field_info *fv = &field_table[F_VERSION];
+	const struct field_info *fp = &field_table[F_PROTOCOL];
+	uint32_t e[4], small[4], s;
+	unsigned l[4], bad, k;
+	uint64_t big[2], t[2], w0, w1;
+	uint32_t flags = 0;
+	int f;
+
+	/* version, srcport, dstport and protocol in one go (ports of at
+	 * most 5 digits, as parse_value wants) */
+	e[0] = ends[F_VERSION];
+	e[1] = ends[F_SRCPORT];
+	e[2] = ends[F_DSTPORT];
+	e[3] = ends[F_PROTOCOL];
+	l[0] = e[0];
+	l[1] = e[1] - ends[F_SRCPORT - 1] - 1;
+	l[2] = e[2] - e[1] - 1;
+	l[3] = e[3] - e[2] - 1;
+	if ((l[0] > 8) | (l[1] > 5) | (l[2] > 5) | (l[3] > 8) ||
+	    digits8x4(b, e, l, small) < 0)
+		return 1;
+	bad = (small[0] - fv->min > fv->max - fv->min) |
+	    (small[1] > 65535) | (small[2] > 65535) |
+	    (small[3] - fp->min > fp->max - fp->min);
+	/* packets and bytes, then start and end, of up to 16 digits */
+	l[0] = ends[F_PACKETS] - ends[F_PROTOCOL] - 1;
+	l[1] = ends[F_BYTES] - ends[F_PACKETS] - 1;
+	l[2] = ends[F_START] - ends[F_BYTES] - 1;
+	l[3] = ends[F_END] - ends[F_START] - 1;
+	if (bad | (l[0] > 16) | (l[1] > 16) | (l[2] > 16) | (l[3] > 16) ||
+	    digits16x2(b, ends[F_PACKETS], l[0], ends[F_BYTES], l[1],
+	    big) < 0 ||
+	    digits16x2(b, ends[F_START], l[2], ends[F_END], l[3], t) < 0)
+		return 1;
+	out->v[F_VERSION].u = small[0];
+	out->v[F_SRCPORT].u = small[1];
+	out->v[F_DSTPORT].u = small[2];
+	out->v[F_PROTOCOL].u = small[3];
+	out->v[F_PACKETS].u = big[0];
+	out->v[F_BYTES].u = big[1];
+	/* a time above 2^31 - 1 is in milliseconds */
+	if ((t[0] > 0x7fffffffu) | (t[1] > 0x7fffffffu)) {
+		flags = FLOW_MS_TIME;
+		if (t[0] > 0x7fffffffu)
+			t[0] /= 1000;
+		if (t[1] > 0x7fffffffu)
+			t[1] /= 1000;
+	}
+	out->v[F_START].u = t[0];
+	out->v[F_END].u = t[1];
+	/* the addresses, each in the forms convert_fields takes */
+	for (f = F_SRCADDR; f <= F_DSTADDR; f++) {
+		struct flow_addr *a = &out->v[f].a;
+
+		s = ends[f - 1] + 1;
+		l[0] = ends[f] - s;
+		if (fast_v4(b, s, l[0], a) < 0 &&
+		    fast_v6_full(b + s, l[0], a) < 0 &&
+		    fast_v6((const unsigned char *)line + s, l[0], a) < 0)
+			return 1;
+	}
+	/* action and log-status, as AWS spells them */
+	for (f = F_ACTION; f <= F_LOG_STATUS; f++) {
+		s = ends[f - 1] + 1;
+		l[0] = ends[f] - s;
+		if (l[0] > 16)
+			return 1;
+		w0 = load8(b, s) & fast_token_mask[l[0]][0];
+		w1 = load8(b, s + 8) & fast_token_mask[l[0]][1];
+		k = fast_enum_find(&fast_enums[f], w0, w1);
+		if (k == 0)
+			return 1;
+		out->v[f].u = k;
+	}
+	/* account-id and interface-id: "-" is left to convert_fields */
+	for (f = F_ACCOUNT_ID; f <= F_INTERFACE_ID; f++) {
+		s = ends[f - 1] + 1;
+		l[0] = ends[f] - s;
+		if (l[0] == 1 && b[s] == '-')
+			return 1;
+		out->v[f].s.p = line + s;
+		out->v[f].s.len = l[0];
+	}
+	out->present[0] = plan->present[0];
+	out->present[1] = plan->present[1];
+	out->flags = flags;
+	out->fmt = fmt;
+	return 0;
+}
+#endif
 
 /* A buffer for the copy of a line longer than FAST_LINE_MAX (as
  * parse_fast's own, 16 bytes before it and 64 after), or NULL. */
@@ -1539,6 +1705,10 @@ parse_fast(const struct format *fmt, const char *line, size_t len,
 	if (dbl == 0) {
 		if (k != n)
 			return -1;
+#if defined(__SSE2__)
+		if (plan->v2 && convert_v2(plan, fmt, line, b, ends, out) == 0)
+			return 0;
+#endif
 		return convert_fields(plan, fmt, line, b, NULL, ends, out);
 	}
 	if (line_tokens(line, len, starts, ends, n) != n)
