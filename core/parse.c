@@ -464,6 +464,8 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
 struct fast_enum {
 	uint8_t n;
 	uint64_t w[FAST_ENUM_WORDS][2];
+	uint64_t w8[FAST_ENUM_WORDS];	/* the words of up to 8 bytes (the
+					 * rest 0) */
 };
 
 /* One field of a format as the per-type loops of parse_fast see it. */
@@ -579,6 +581,7 @@ fast_enums_init(void)
 				    (8 * (j % 8));
 			e->w[e->n][0] = x[0];
 			e->w[e->n][1] = x[1];
+			e->w8[e->n] = len <= 8 ? x[0] : 0;
 			e->n++;
 		}
 	}
@@ -1507,6 +1510,55 @@ convert_fields(const struct fast_plan *plan, const struct format *fmt,
 }
 
 #if defined(__SSE2__)
+/* Convert address field f of a v2 line (see convert_v2) in the forms
+ * convert_fields takes, but not "-"; 0, or -1. */
+static FAST_INLINE int
+v2_addr(const char *line, const char *b, const uint32_t *ends, int f,
+    struct flow *out)
+{
+	uint32_t s = ends[f - 1] + 1, l = ends[f] - s;
+	struct flow_addr *a = &out->v[f].a;
+
+	if (fast_v4(b, s, l, a) == 0 || fast_v6_full(b + s, l, a) == 0)
+		return 0;
+	return fast_v6((const unsigned char *)line + s, l, a);
+}
+
+/* Convert enum field f of a v2 line (see convert_v2), a word of up to 8
+ * bytes in AWS's spelling; 0, or -1. */
+static FAST_INLINE int
+v2_enum(const char *b, const uint32_t *ends, int f, struct flow *out)
+{
+	const struct fast_enum *en = &fast_enums[f];
+	uint32_t s = ends[f - 1] + 1, l = ends[f] - s;
+	uint64_t w;
+	unsigned k;
+
+	if (l - 1 > 7)	/* not 1..8 bytes */
+		return -1;
+	w = load8(b, s) & fast_token_mask[l][0];
+	/* 0 (a word of more than 8 bytes, or none) is no token's word */
+	_Static_assert(FAST_ENUM_WORDS == 4, "four words compared here");
+	k = w == en->w8[0] ? 1 : w == en->w8[1] ? 2 : w == en->w8[2] ? 3 :
+	    w == en->w8[3] ? 4 : 0;
+	out->v[f].u = k;
+	return k ? 0 : -1;
+}
+
+/* Take symbol field f of a v2 line (see convert_v2), but not "-"; 0, or
+ * -1. */
+static FAST_INLINE int
+v2_symbol(const char *line, const uint32_t *ends, int f, struct flow *out)
+{
+	uint32_t s = ends[f - 1] + 1, l = ends[f] - s;
+
+	out->v[f].s.p = line + s;
+	out->v[f].s.len = l;
+	return l == 1 && line[s] == '-' ? -1 : 0;
+}
+#endif
+
+#if defined(__SSE2__)
 /* Convert the fields of a line in the v2 default order with no two spaces
  * next to each other (field i is [ends[i - 1] + 1, ends[i])) as straight
  * code: every place, type and offset known here; 0, or 1 when the line is
@@ -1518,11 +1570,10 @@ convert_v2(const struct fast_plan *plan, const struct format *fmt,
 {
 	const struct field_info *fv = &field_table[F_VERSION];
 	const struct field_info *fp = &field_table[F_PROTOCOL];
-	uint32_t e[4], small[4], s;
-	unsigned l[4], bad, k;
-	uint64_t big[2], t[2], w0, w1;
+	uint32_t e[4], small[4];
+	unsigned l[4], bad;
+	uint64_t big[2], t[2];
 	uint32_t flags = 0;
-	int f;
 
 	/* version, srcport, dstport and protocol in one go (ports of at
 	 * most 5 digits, as parse_value wants) */
@@ -1534,7 +1585,8 @@ convert_v2(const struct fast_plan *plan, const struct format *fmt,
 	l[1] = e[1] - ends[F_SRCPORT - 1] - 1;
 	l[2] = e[2] - e[1] - 1;
 	l[3] = e[3] - e[2] - 1;
-	if ((l[0] > 8) | (l[1] > 5) | (l[2] > 5) | (l[3] > 8) ||
+	/* (lengths are 1 or more: l - 1 < 2^k is l <= 2^k, for two at once) */
+	if ((((l[0] - 1) | (l[3] - 1)) > 7) | (l[1] > 5) | (l[2] > 5) ||
 	    digits8x4(b, e, l, small) < 0)
 		return 1;
 	bad = (small[0] - fv->min > fv->max - fv->min) |
@@ -1545,7 +1597,7 @@ convert_v2(const struct fast_plan *plan, const struct format *fmt,
 	l[1] = ends[F_BYTES] - ends[F_PACKETS] - 1;
 	l[2] = ends[F_START] - ends[F_BYTES] - 1;
 	l[3] = ends[F_END] - ends[F_START] - 1;
-	if (bad | (l[0] > 16) | (l[1] > 16) | (l[2] > 16) | (l[3] > 16) ||
+	if (bad | (((l[0] - 1) | (l[1] - 1) | (l[2] - 1) | (l[3] - 1)) > 15) ||
 	    digits16x2(b, ends[F_PACKETS], l[0], ends[F_BYTES], l[1],
 	    big) < 0 ||
 	    digits16x2(b, ends[F_START], l[2], ends[F_END], l[3], t) < 0)
@@ -1566,39 +1618,13 @@ convert_v2(const struct fast_plan *plan, const struct format *fmt,
 	}
 	out->v[F_START].u = t[0];
 	out->v[F_END].u = t[1];
-	/* the addresses, each in the forms convert_fields takes */
-	for (f = F_SRCADDR; f <= F_DSTADDR; f++) {
-		struct flow_addr *a = &out->v[f].a;
-
-		s = ends[f - 1] + 1;
-		l[0] = ends[f] - s;
-		if (fast_v4(b, s, l[0], a) < 0 &&
-		    fast_v6_full(b + s, l[0], a) < 0 &&
-		    fast_v6((const unsigned char *)line + s, l[0], a) < 0)
-			return 1;
-	}
-	/* action and log-status, as AWS spells them */
-	for (f = F_ACTION; f <= F_LOG_STATUS; f++) {
-		s = ends[f - 1] + 1;
-		l[0] = ends[f] - s;
-		if (l[0] > 16)
-			return 1;
-		w0 = load8(b, s) & fast_token_mask[l[0]][0];
-		w1 = load8(b, s + 8) & fast_token_mask[l[0]][1];
-		k = fast_enum_find(&fast_enums[f], w0, w1);
-		if (k == 0)
-			return 1;
-		out->v[f].u = k;
-	}
-	/* account-id and interface-id: "-" is left to convert_fields */
-	for (f = F_ACCOUNT_ID; f <= F_INTERFACE_ID; f++) {
-		s = ends[f - 1] + 1;
-		l[0] = ends[f] - s;
-		if (l[0] == 1 && b[s] == '-')
-			return 1;
-		out->v[f].s.p = line + s;
-		out->v[f].s.len = l[0];
-	}
+	if (v2_addr(line, b, ends, F_SRCADDR, out) < 0 ||
+	    v2_addr(line, b, ends, F_DSTADDR, out) < 0 ||
+	    v2_enum(b, ends, F_ACTION, out) < 0 ||
+	    v2_enum(b, ends, F_LOG_STATUS, out) < 0 ||
+	    v2_symbol(line, ends, F_ACCOUNT_ID, out) < 0 ||
+	    v2_symbol(line, ends, F_INTERFACE_ID, out) < 0)
+		return 1;
 	out->present[0] = plan->present[0];
 	out->present[1] = plan->present[1];
 	out->flags = flags;

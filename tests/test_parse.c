@@ -897,7 +897,8 @@ test_fast_v2(void **state)
 		{ F_ACTION, "OK", 0 }, { F_ACTION, "ACCEPTACCEPTACCEPT", 0 },
 		{ F_LOG_STATUS, "NODATA", 1 }, { F_LOG_STATUS, "SKIPDATA", 1 },
 		{ F_LOG_STATUS, "-", 1 }, { F_LOG_STATUS, "OKAY", 0 },
-		{ F_LOG_STATUS, "SKIPDAT", 0 },
+		{ F_LOG_STATUS, "SKIPDAT", 0 }, { F_LOG_STATUS, "SKIPDATAX", 0 },
+		{ F_LOG_STATUS, "NODATANODATA", 0 },
 		{ F_ACCOUNT_ID, "-", 1 }, { F_ACCOUNT_ID, "a", 1 },
 		{ F_ACCOUNT_ID, "--", 1 }, { F_INTERFACE_ID, "-", 1 },
 	};
