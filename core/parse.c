@@ -506,6 +506,10 @@ struct fast_plan {
 static struct fast_enum fast_enums[FIELD_COUNT];
 static int fast_enums_ready;
 
+/* The ranges of version, srcport, dstport and protocol as convert_v2 checks
+ * them: lo, and span (hi - lo) with its top bit flipped. */
+static uint32_t fast_v2_lo[4], fast_v2_span[4];
+
 /* The shape of a dotted quad's first three parts (1 to 3 digits each): its
  * dot mask, the dots' places, and for each part the mask of its bytes at
  * the top of the 4 bytes that end at its dot. */
@@ -538,8 +542,8 @@ load8(const char *b, size_t pos)
 	return x;
 }
 
-/* Pack the enum words of the field table once, for word compares, and
- * fill the table of dotted-quad shapes. */
+/* Pack the enum words of the field table once, for word compares, fill
+ * the table of dotted-quad shapes and the ranges convert_v2 checks. */
 static void
 fast_enums_init(void)
 {
@@ -585,6 +589,15 @@ fast_enums_init(void)
 			e->n++;
 		}
 	}
+	fast_v2_lo[0] = field_table[F_VERSION].min;
+	fast_v2_span[0] = field_table[F_VERSION].max - field_table[F_VERSION].min;
+	fast_v2_lo[1] = fast_v2_lo[2] = 0;
+	fast_v2_span[1] = fast_v2_span[2] = 65535;
+	fast_v2_lo[3] = field_table[F_PROTOCOL].min;
+	fast_v2_span[3] = field_table[F_PROTOCOL].max -
+	    field_table[F_PROTOCOL].min;
+	for (k = 0; k < 4; k++)
+		fast_v2_span[k] ^= 0x80000000u;
 	fast_enums_ready = 1;
 }
 
@@ -809,11 +822,11 @@ digits16x2(const char *b, uint32_t e0, unsigned l0, uint32_t e1, unsigned l1,
 #if defined(__SSE2__)
 /* Convert four numbers of 1 to 8 digits at once, number j the l[j] digits
  * that end at b[e[j]] (the copy has 16 bytes of padding before the line),
- * as digits16x2 does with two of 16 but with two numbers in each vector;
- * -1 if a byte of any is not a digit. */
+ * into the 32-bit lanes of *u, as digits16x2 does with two of 16 but with
+ * two numbers in each vector; -1 if a byte of any is not a digit. */
 static FAST_INLINE int
 digits8x4(const char *b, const uint32_t e[4], const unsigned l[4],
-    uint32_t u[4])
+    __m128i *u)
 {
 	const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
 	__m128i d0, d1, ten = _mm_set1_epi16(0x0a01);
@@ -841,9 +854,8 @@ digits8x4(const char *b, const uint32_t e[4], const unsigned l[4],
 	    _mm_set1_epi32(1 << 16 | 100));
 	d1 = _mm_madd_epi16(_mm_srli_epi16(_mm_mullo_epi16(d1, ten), 8),
 	    _mm_set1_epi32(1 << 16 | 100));
-	d0 = _mm_madd_epi16(_mm_packs_epi32(d0, d1),
+	*u = _mm_madd_epi16(_mm_packs_epi32(d0, d1),
 	    _mm_set1_epi32(1 << 16 | 10000));
-	_mm_storeu_si128((__m128i *)(void *)u, d0);
 	return 0;
 }
 #endif
@@ -1568,8 +1580,8 @@ static FAST_INLINE int
 convert_v2(const struct fast_plan *plan, const struct format *fmt,
     const char *line, const char *b, const uint32_t *ends, struct flow *out)
 {
-	const struct field_info *fv = &field_table[F_VERSION];
-	const struct field_info *fp = &field_table[F_PROTOCOL];
+	const __m128i top = _mm_set1_epi32((int)0x80000000u);
+	__m128i x;
 	uint32_t e[4], small[4];
 	unsigned l[4], bad;
 	uint64_t big[2], t[2];
@@ -1587,11 +1599,15 @@ convert_v2(const struct fast_plan *plan, const struct format *fmt,
 	l[3] = e[3] - e[2] - 1;
 	/* (lengths are 1 or more: l - 1 < 2^k is l <= 2^k, for two at once) */
 	if ((((l[0] - 1) | (l[3] - 1)) > 7) | (l[1] > 5) | (l[2] > 5) ||
-	    digits8x4(b, e, l, small) < 0)
+	    digits8x4(b, e, l, &x) < 0)
 		return 1;
-	bad = (small[0] - fv->min > fv->max - fv->min) |
-	    (small[1] > 65535) | (small[2] > 65535) |
-	    (small[3] - fp->min > fp->max - fp->min);
+	/* each against its range: (u - lo) > span unsigned, as a signed
+	 * compare with the top bits flipped (in fast_v2_span already) */
+	bad = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi32(_mm_xor_si128(
+	    _mm_sub_epi32(x, _mm_loadu_si128((const __m128i *)(const void *)
+	    fast_v2_lo)), top), _mm_loadu_si128((const __m128i *)(const void *)
+	    fast_v2_span)));
+	_mm_storeu_si128((__m128i *)(void *)small, x);
 	/* packets and bytes, then start and end, of up to 16 digits */
 	l[0] = ends[F_PACKETS] - ends[F_PROTOCOL] - 1;
 	l[1] = ends[F_BYTES] - ends[F_PACKETS] - 1;
@@ -1633,6 +1649,26 @@ convert_v2(const struct fast_plan *plan, const struct format *fmt,
 }
 #endif
 
+/* Write the places of the set bits of sp, plus i, from e on (two at a time);
+ * returns the end of what was written. */
+static FAST_INLINE uint32_t *
+space_ends(uint32_t *e, uint64_t sp, uint32_t i)
+{
+	if (sp == 0)
+		return e;
+	for (;;) {
+		e[0] = i + (uint32_t)__builtin_ctzll(sp);
+		sp &= sp - 1;
+		if (sp == 0)
+			return e + 1;
+		e[1] = i + (uint32_t)__builtin_ctzll(sp);
+		sp &= sp - 1;
+		e += 2;
+		if (sp == 0)
+			return e;
+	}
+}
+
 /* A buffer for the copy of a line longer than FAST_LINE_MAX (as
  * parse_fast's own, 16 bytes before it and 64 after), or NULL. */
 static char *
@@ -1669,16 +1705,19 @@ parse_fast(const struct format *fmt, const char *line, size_t len,
 	char *copy = stack_copy, *b;
 	const struct fast_plan *plan;
 	fast_bad bad = FAST_BAD_NONE;
-	uint64_t dbl = 0, carry = 1;
+	uint64_t dbl = 0, carry = 1, sp;
+	uint32_t *e;
 	size_t i;
-	int n = fmt->n, k = 0;
+	int n = fmt->n, k;
 
 	if (n == 0 || len == 0 || len >= UINT32_MAX)
 		return -1;
 	if (len > FAST_LINE_MAX && (copy = fast_big_copy(len)) == NULL)
 		return -1;
 	b = copy + 16;
-	plan = fast_plan_get(fmt);
+	plan = fast_plan_last;	/* most often the one, looked at inline */
+	if (plan == NULL || !plan_matches(plan, fmt))
+		plan = fast_plan_get(fmt);
 	if (plan->slow)
 		return -1;
 	/* The spaces, with one more at len (and one before the line in
@@ -1688,42 +1727,30 @@ parse_fast(const struct format *fmt, const char *line, size_t len,
 #if !defined(__SSE2__)
 	memcpy(b, line, len);
 #endif
-	for (i = 0;; i += 64) {
-		uint64_t sp;
-
-		if (i + 64 <= len)
-			sp = block_spaces(line, i, &bad, b);
-		else if (i < len)
-			sp = tail_spaces(line, len, i, &bad, b) |
-			    (uint64_t)1 << (len - i);
-		else
-			sp = 1;
-		dbl |= sp & (sp << 1 | carry);
+	/* whole blocks (the first at 0, without adding its place), then
+	 * the last partial one with the space at len, unless there are too
+	 * many spaces already (too many fields, or two spaces) */
+	e = ends;
+	i = 0;
+	if (len >= 64) {
+		sp = block_spaces(line, 0, &bad, b);
+		dbl = sp & (sp << 1 | 1);
 		carry = sp >> 63;
-		/* two at a time */
-		if (sp) {
-			uint32_t *e = ends + k;
-
-			for (;;) {
-				e[0] = (uint32_t)i +
-				    (uint32_t)__builtin_ctzll(sp);
-				sp &= sp - 1;
-				if (sp == 0) {
-					e++;
-					break;
-				}
-				e[1] = (uint32_t)i +
-				    (uint32_t)__builtin_ctzll(sp);
-				e += 2;
-				sp &= sp - 1;
-				if (sp == 0)
-					break;
-			}
-			k = (int)(e - ends);
+		e = space_ends(e, sp, 0);
+		for (i = 64; i + 64 <= len && e <= ends + n; i += 64) {
+			sp = block_spaces(line, i, &bad, b);
+			dbl |= sp & (sp << 1 | carry);
+			carry = sp >> 63;
+			e = space_ends(e, sp, (uint32_t)i);
 		}
-		if (k > n || i + 64 > len)
-			break;	/* done, too many fields, or two spaces */
 	}
+	if (e <= ends + n) {
+		sp = i < len ? tail_spaces(line, len, i, &bad, b) |
+		    (uint64_t)1 << (len - i) : 1;
+		dbl |= sp & (sp << 1 | carry);
+		e = space_ends(e, sp, (uint32_t)i);
+	}
+	k = (int)(e - ends);
 	if (FAST_BAD_ANY(bad))
 		return -1;
 	memset(copy, 0, 16);

@@ -935,6 +935,37 @@ test_fast_v2(void **state)
 	assert_fast_takes(&fmt, line);
 }
 
+/* Lines of more than one 64-byte block: a leading space with a field too
+ * few (the first field must not come out empty), and far more fields than
+ * the format has (the space scan must stop). */
+static void
+test_fast_long_lines(void **state)
+{
+	struct format fmt;
+	char line[1300], e[128];
+	size_t len;
+	int i;
+
+	(void)state;
+	assert_int_equal(format_from_spec("account-id interface-id bytes",
+	    &fmt, e, sizeof e), 1);
+	memset(line, 'a', sizeof line);
+	line[0] = ' ';
+	memcpy(line + 80, " 5", 2);
+	same_parse_fenced(&fmt, line, 82);
+	line[0] = 'b';
+	same_parse_fenced(&fmt, line, 82);
+	memcpy(line + 3, " ", 1);
+	line[82] = '\0';
+	assert_fast_takes(&fmt, line);
+	for (len = 0, i = 0; i < 600; i++)
+		len += (size_t)snprintf(line + len, sizeof line - len, "%s7",
+		    i ? " " : "");
+	same_parse_fenced(&fmt, line, len);
+	assert_int_equal(format_from_spec("bytes", &fmt, e, sizeof e), 1);
+	same_parse_fenced(&fmt, line, len);
+}
+
 /* Lines of six formats taken in turn (more formats than the parser keeps
  * plans for) parse as the exact path parses them, each by its own format. */
 static void
@@ -1006,6 +1037,7 @@ main(void)
 		cmocka_unit_test(test_fast_formats),
 		cmocka_unit_test(test_fast_formats_mixed),
 		cmocka_unit_test(test_fast_v2),
+		cmocka_unit_test(test_fast_long_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
