@@ -400,11 +400,13 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
  *    SWAR step, up to 8 in one 64-bit step, longer ones in two or three,
  *    the digits checked in the same words (a 20-digit number is checked
  *    against 2^64 - 1 exactly).  Dotted quads: one 16-byte compare each
- *    for dots, digits and zeros; a hash of the dot mask finds the shape of
- *    the first three parts (1 to 3 digits each, the 27 shapes in a table
- *    built once) with the dots' places and the masks of the parts' bytes;
- *    then the four parts' digits in one vector, one multiply and one
- *    multiply-add for all four.  Enum words as two masked 8-byte words
+ *    for dots and digits; a hash of the mask of the dots and the end
+ *    finds the shape (1 to 3 digits per part, the 81 shapes in a table
+ *    built once) with the parts' ends, the masks of their bytes and the
+ *    least value of each part's length (10 for two digits: no leading
+ *    zero); then the four parts' digits in one vector, one multiply and
+ *    one multiply-add for all four, and one compare each with 255 and
+ *    with those least values.  Enum words as two masked 8-byte words
  *    compared with the packed words (AWS's spelling only, other case goes
  *    to the exact path).  IPv6: the full form (eight groups, no "::") by
  *    fast_v6_full, three 16-byte compares for colons and hex digits, one
@@ -510,19 +512,22 @@ static int fast_enums_ready;
  * them: lo, and span (hi - lo) with its top bit flipped. */
 static uint32_t fast_v2_lo[4], fast_v2_span[4];
 
-/* The shape of a dotted quad's first three parts (1 to 3 digits each): its
- * dot mask, the dots' places, and for each part the mask of its bytes at
- * the top of the 4 bytes that end at its dot. */
+/* The shape of a dotted quad (four parts of 1 to 3 digits): its mask of
+ * part ends (the three dots and the bit past its end), the ends' places,
+ * for each part the mask of its bytes at the top of the 4 bytes that end
+ * at its end, and the least value a part of its length has without a
+ * leading zero (0, 10, 100). */
 struct fast_v4_shape {
-	uint16_t dots;		/* 0xffff: no shape hashes here */
-	uint8_t d[3];
-	uint32_t m[3];
+	uint16_t ends;		/* 0: no shape hashes here */
+	uint8_t d[4];
+	int16_t min[4];
+	uint32_t m[4];
 };
 
-/* The 27 shapes by a hash of the dot mask (no two share a slot; the tests
- * try every shape). */
-#define FAST_V4_HASH(dots) ((uint32_t)((dots) * 0x3976b0c7u) >> 26)
-static struct fast_v4_shape fast_v4_shapes[64];
+/* The 81 shapes by a hash of the mask of part ends (no two share a slot;
+ * the tests try every shape). */
+#define FAST_V4_HASH(ends) ((uint32_t)((ends) * 0xe07bdb9fu) >> 24)
+static struct fast_v4_shape fast_v4_shapes[256];
 #define FAST_PLANS 4		/* formats whose plans are kept */
 static struct fast_plan fast_plan_cache[FAST_PLANS];
 static unsigned fast_plan_next;	/* the entry the next new plan takes */
@@ -547,27 +552,26 @@ load8(const char *b, size_t pos)
 static void
 fast_enums_init(void)
 {
-	unsigned l[3], k;
+	unsigned shape, k;
 	int id;
 
-	for (k = 0; k < 64; k++)
-		fast_v4_shapes[k].dots = 0xffff;
-	for (l[0] = 1; l[0] <= 3; l[0]++)
-		for (l[1] = 1; l[1] <= 3; l[1]++)
-			for (l[2] = 1; l[2] <= 3; l[2]++) {
-				struct fast_v4_shape sh;
-				unsigned at = 0;
+	for (shape = 0; shape < 81; shape++) {
+		struct fast_v4_shape sh;
+		unsigned at = 0, l, m = shape;
 
-				sh.dots = 0;
-				for (k = 0; k < 3; k++) {
-					at += l[k];
-					sh.d[k] = (uint8_t)at;
-					sh.dots |= (uint16_t)(1u << at);
-					sh.m[k] = ~0u << (32 - 8 * l[k]);
-					at++;
-				}
-				fast_v4_shapes[FAST_V4_HASH(sh.dots)] = sh;
-			}
+		sh.ends = 0;
+		for (k = 0; k < 4; k++) {
+			l = 1 + m % 3;
+			m /= 3;
+			at += l;
+			sh.d[k] = (uint8_t)at;
+			sh.ends |= (uint16_t)(1u << at);
+			sh.m[k] = ~0u << (32 - 8 * l);
+			sh.min[k] = (int16_t)(l == 1 ? 0 : l == 2 ? 10 : 100);
+			at++;
+		}
+		fast_v4_shapes[FAST_V4_HASH(sh.ends)] = sh;
+	}
 	for (id = 0; id < FIELD_COUNT; id++) {
 		const char *const *w = field_table[id].words;
 		struct fast_enum *e = &fast_enums[id];
@@ -962,21 +966,19 @@ octet_digits(const char *p, uint32_t m)
 }
 
 /* Parse the dotted quad of n bytes at b[s] of the line's padded copy: one
- * 16-byte compare each finds its dots, digits and zeros, the dot mask's
- * hash finds its shape (each of the first three parts 1 to 3 digits, the
- * dots' places), then one vector multiply and one multiply-add give the
- * four parts; -1 if it is not a strict dotted quad (what flow_addr_parse
+ * 16-byte compare each finds its dots and digits, the hash of the dots and
+ * the end finds its shape (each part 1 to 3 digits, their ends), then one
+ * vector multiply and one multiply-add give the four parts, checked
+ * against 255 and against the least value of their length (no leading
+ * zero); -1 if it is not a strict dotted quad (what flow_addr_parse
  * takes). */
 static FAST_INLINE int
 fast_v4(const char *b, size_t s, unsigned n, struct flow_addr *a)
 {
-	static const uint32_t top[4] = {
-		0, 0xff000000u, 0xffff0000u, 0xffffff00u
-	};
 	const char *p = b + s;
 	const struct fast_v4_shape *sh;
 	__m128i v, ten = _mm_set1_epi16(0x0a01);
-	unsigned all, dots, digits, zeros, l3;
+	unsigned all, dots, digits;
 
 	if (n - 7 > 8)	/* not 7..15 bytes */
 		return -1;
@@ -988,31 +990,31 @@ fast_v4(const char *b, size_t s, unsigned n, struct flow_addr *a)
 	/* '0'..'9' + 0x50 are the ten smallest signed bytes */
 	digits = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(
 	    _mm_add_epi8(v, _mm_set1_epi8(0x50)), _mm_set1_epi8(-118)));
-	zeros = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
-	    _mm_set1_epi8('0')));
 	dots &= all;
-	digits &= all;
-	if ((dots | digits) != all)
+	if (((dots | digits) & all) != all)
 		return -1;
-	/* three dots in a known shape, a last part of 1 to 3 digits, no
-	 * zero leading a longer part */
+	/* three dots and the end in a known shape (parts of 1 to 3
+	 * digits) */
+	dots |= all + 1;
 	sh = &fast_v4_shapes[FAST_V4_HASH(dots)];
-	l3 = n - sh->d[2] - 1;
-	if (sh->dots != dots || l3 - 1 > 2 ||
-	    (zeros & ((dots << 1) | 1) & (digits >> 1)))
+	if (sh->ends != dots)
 		return -1;
 	/* the four parts' digits in 32 bits each, to values: two digits
 	 * in each 16 bits (a + 256 b times 0x0a01 is 10 a + b in the high
 	 * byte), then all four in 32 */
 	v = _mm_set_epi64x((long long)(octet_digits(p + sh->d[2], sh->m[2]) |
-	    octet_digits(p + n, top[l3]) << 32),
+	    octet_digits(p + sh->d[3], sh->m[3]) << 32),
 	    (long long)(octet_digits(p + sh->d[0], sh->m[0]) |
 	    octet_digits(p + sh->d[1], sh->m[1]) << 32));
 	FAST_OPAQUE(ten);
 	v = _mm_madd_epi16(_mm_srli_epi16(_mm_mullo_epi16(v, ten), 8),
 	    _mm_set1_epi32(1 << 16 | 100));
 	v = _mm_packs_epi32(v, v);	/* parts of up to 999 */
-	if (_mm_movemask_epi8(_mm_cmpgt_epi16(v, _mm_set1_epi16(255))))
+	/* a part above 255, or below the least value of its length (a
+	 * leading zero) */
+	if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpgt_epi16(v,
+	    _mm_set1_epi16(255)), _mm_cmplt_epi16(v, _mm_loadl_epi64(
+	    (const __m128i *)(const void *)sh->min)))))
 		return -1;
 	put_v4(a, (uint32_t)_mm_cvtsi128_si32(_mm_packus_epi16(v, v)));
 	return 0;
