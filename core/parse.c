@@ -954,15 +954,15 @@ put_v4(struct flow_addr *a, uint32_t o)
 }
 
 #if defined(__SSE2__)
-/* The 4 bytes that end at p (a part's end), digits xor '0' (their values),
- * kept by mask m (the part's bytes, at the top; x86 is little endian). */
+/* The 4 bytes that end at p (a part's end), kept by mask m (the part's
+ * digits, at the top; x86 is little endian). */
 static inline uint64_t
 octet_digits(const char *p, uint32_t m)
 {
 	uint32_t x;
 
 	memcpy(&x, p - 4, 4);
-	return (x ^ 0x30303030u) & m;
+	return x & m;
 }
 
 /* Parse the dotted quad of n bytes at b[s] of the line's padded copy: one
@@ -999,13 +999,15 @@ fast_v4(const char *b, size_t s, unsigned n, struct flow_addr *a)
 	sh = &fast_v4_shapes[FAST_V4_HASH(dots)];
 	if (sh->ends != dots)
 		return -1;
-	/* the four parts' digits in 32 bits each, to values: two digits
-	 * in each 16 bits (a + 256 b times 0x0a01 is 10 a + b in the high
-	 * byte), then all four in 32 */
-	v = _mm_set_epi64x((long long)(octet_digits(p + sh->d[2], sh->m[2]) |
+	/* the four parts' digits in 32 bits each (less '0', the bytes
+	 * masked off staying 0), to values: two digits in each 16 bits
+	 * (a + 256 b times 0x0a01 is 10 a + b in the high byte), then all
+	 * four in 32 */
+	v = _mm_subs_epu8(_mm_set_epi64x(
+	    (long long)(octet_digits(p + sh->d[2], sh->m[2]) |
 	    octet_digits(p + sh->d[3], sh->m[3]) << 32),
 	    (long long)(octet_digits(p + sh->d[0], sh->m[0]) |
-	    octet_digits(p + sh->d[1], sh->m[1]) << 32));
+	    octet_digits(p + sh->d[1], sh->m[1]) << 32)), _mm_set1_epi8('0'));
 	FAST_OPAQUE(ten);
 	v = _mm_madd_epi16(_mm_srli_epi16(_mm_mullo_epi16(v, ten), 8),
 	    _mm_set1_epi32(1 << 16 | 100));
@@ -1016,7 +1018,10 @@ fast_v4(const char *b, size_t s, unsigned n, struct flow_addr *a)
 	    _mm_set1_epi16(255)), _mm_cmplt_epi16(v, _mm_loadl_epi64(
 	    (const __m128i *)(const void *)sh->min)))))
 		return -1;
-	put_v4(a, (uint32_t)_mm_cvtsi128_si32(_mm_packus_epi16(v, v)));
+	/* ::ffff:a.b.c.d, the four parts in its last 4 bytes */
+	v = _mm_or_si128(_mm_slli_si128(_mm_packus_epi16(v, v), 12),
+	    _mm_set_epi32(0, (int)0xffff0000u, 0, 0));
+	_mm_storeu_si128((__m128i *)(void *)a->b, v);
 	return 0;
 }
 #else
