@@ -370,9 +370,9 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
  * 1. Fields.  The line is read 64 bytes at a time (four 16-byte SSE2
  *    compares where there is SSE2, a byte loop otherwise) into a bit mask
  *    of its spaces, with one more space marked at len, and copied on the
- *    way to a buffer (see the last note); the smallest and largest bytes
- *    are kept on the way, so one test at the end tells whether every byte
- *    is printable ASCII or a space.  The last partial block is read as
+ *    way to a buffer (see the last note); the largest byte less ' ' (mod
+ *    256) is kept on the way, so one test at the end tells whether every
+ *    byte is printable ASCII or a space.  The last partial block is read as
  *    the 64 bytes ending at the line's end, shifted.  The set bits are
  *    popped by ctz, two per round, into ends[] in the same pass: when no
  *    two spaces are next to each other (and none leads), which is what AWS
@@ -1212,32 +1212,31 @@ fast_v6_full(const char *p, unsigned n, struct flow_addr *a)
 #endif
 
 #if defined(__SSE2__)
-/* The smallest and largest bytes seen so far (as unsigned). */
+/* The largest byte less ' ' (mod 256, as unsigned) seen so far: space and
+ * printable ASCII, ' '..'~', are 0..0x5e, every other byte above. */
 typedef struct {
-	__m128i lo, hi;
+	__m128i hi;
 } fast_bad;
-#define FAST_BAD_NONE { _mm_set1_epi8(' '), _mm_set1_epi8(' ') }
+#define FAST_BAD_NONE { _mm_setzero_si128() }
 
 /* Tell whether a byte outside ' '..'~' was seen. */
 static FAST_INLINE int
 fast_bad_any(const fast_bad *b)
 {
-	return _mm_movemask_epi8(_mm_and_si128(
-	    _mm_cmpeq_epi8(_mm_max_epu8(b->lo, _mm_set1_epi8(' ')), b->lo),
-	    _mm_cmpeq_epi8(_mm_min_epu8(b->hi, _mm_set1_epi8('~')), b->hi)))
-	    != 0xffff;
+	return _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(b->hi,
+	    _mm_set1_epi8(0x5e)), _mm_set1_epi8(0x5e))) != 0xffff;
 }
 #define FAST_BAD_ANY(b) fast_bad_any(&(b))
 
-/* Mask of the spaces among the 16 bytes of v; the smallest and largest
- * bytes go into *bad (space and printable ASCII are ' '..'~'). */
+/* Mask of the spaces among the 16 bytes of v (the bytes less ' ' that are
+ * 0); the largest of those bytes goes into *bad. */
 static FAST_INLINE unsigned
 chunk_spaces(__m128i v, fast_bad *bad)
 {
-	bad->lo = _mm_min_epu8(bad->lo, v);
+	v = _mm_sub_epi8(v, _mm_set1_epi8(' '));
 	bad->hi = _mm_max_epu8(bad->hi, v);
 	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
-	    _mm_set1_epi8(' ')));
+	    _mm_setzero_si128()));
 }
 
 /* Mask of the spaces among the 64 bytes at line[i], i + 64 <= len; they

@@ -901,6 +901,7 @@ test_fast_v2(void **state)
 		{ F_LOG_STATUS, "NODATANODATA", 0 },
 		{ F_ACCOUNT_ID, "-", 1 }, { F_ACCOUNT_ID, "a", 1 },
 		{ F_ACCOUNT_ID, "--", 1 }, { F_INTERFACE_ID, "-", 1 },
+		{ F_INTERFACE_ID, "~!eni~", 1 }, { F_ACCOUNT_ID, "a\x7f", 0 },
 	};
 	struct format fmt, swapped;
 	char line[512], e[128];
