@@ -419,10 +419,12 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
  *    two spaces next to each other, is first tried by convert_v2 as
  *    straight code: the places, types and value offsets are constants;
  *    version, the ports and protocol are converted four at once (two
- *    8-byte numbers in each vector), packets and bytes, start and end as
- *    pairs of 16 digits.  A line with anything else (a "-", a longer or
- *    out-of-range number, an enum word or address form the steps above
- *    would look at more closely) is left to those steps.
+ *    8-byte numbers in each vector) and checked against their ranges in
+ *    one vector compare, packets and bytes, start and end as pairs of 16
+ *    digits; addresses as in step 3; enum words of up to 8 bytes as one
+ *    masked word.  A line with anything else (a "-", a longer or
+ *    out-of-range number, a longer or unknown enum word) is left to the
+ *    loops of step 3, which decide it.
  *
  * Nothing outside [line, line + len) is read: the values are read from a
  * copy of the line made in step 1, with 16 zero bytes before it and 48
@@ -432,10 +434,11 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
  * The space mask's last partial block is read as the 64 bytes ending at
  * the line's end, shifted, or from an 'x'-padded copy when the line is
  * shorter than that.  The caches (the plans, the packed enum words, the
- * shapes of dotted quads, the heap buffer) are plain statics: parse_fast
- * is not to be called from two threads at once.  Results equal the exact
- * path's for every line parse_fast takes; the tests in tests/test_parse.c
- * check this on generated, damaged and edge lines.
+ * shapes of dotted quads, the v2 ranges, the heap buffer) are plain
+ * statics: parse_fast is not to be called from two threads at once.
+ * Results equal the exact path's for every line parse_fast takes; the
+ * tests in tests/test_parse.c check this on generated, damaged and edge
+ * lines.
  */
 
 /* Longest line parse_fast copies to its stack; a longer one goes to a
@@ -940,7 +943,9 @@ dotted_quad(const unsigned char *p, size_t n, uint8_t out[4])
 	return i == n ? 0 : -1;
 }
 
-/* Store IPv4 octets (o's low byte first) as ::ffff:a.b.c.d. */
+#if !defined(__SSE2__)
+/* Store IPv4 octets (o's low byte first) as ::ffff:a.b.c.d (the SSE2
+ * fast_v4 stores its vector instead). */
 static inline void
 put_v4(struct flow_addr *a, uint32_t o)
 {
@@ -952,6 +957,7 @@ put_v4(struct flow_addr *a, uint32_t o)
 	memcpy(a->b, &lo, 8);
 	memcpy(a->b + 8, &hi, 8);
 }
+#endif
 
 #if defined(__SSE2__)
 /* The 4 bytes that end at p (a part's end), kept by mask m (the part's
