@@ -370,9 +370,9 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
  * 1. Fields.  The line is read 64 bytes at a time (four 16-byte SSE2
  *    compares where there is SSE2, a byte loop otherwise) into a bit mask
  *    of its spaces, with one more space marked at len, and copied on the
- *    way to a buffer (see the last note); the smallest and largest bytes
- *    are kept on the way, so one test at the end tells whether every byte
- *    is printable ASCII or a space.  The last partial block is read as
+ *    way to a buffer (see the last note); the largest byte less ' ' (mod
+ *    256) is kept on the way, so one test at the end tells whether every
+ *    byte is printable ASCII or a space.  The last partial block is read as
  *    the 64 bytes ending at the line's end, shifted.  The set bits are
  *    popped by ctz, two per round, into ends[] in the same pass: when no
  *    two spaces are next to each other (and none leads), which is what AWS
@@ -400,11 +400,13 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
  *    SWAR step, up to 8 in one 64-bit step, longer ones in two or three,
  *    the digits checked in the same words (a 20-digit number is checked
  *    against 2^64 - 1 exactly).  Dotted quads: one 16-byte compare each
- *    for dots, digits and zeros; a hash of the dot mask finds the shape of
- *    the first three parts (1 to 3 digits each, the 27 shapes in a table
- *    built once) with the dots' places and the masks of the parts' bytes;
- *    then the four parts' digits in one vector, one multiply and one
- *    multiply-add for all four.  Enum words as two masked 8-byte words
+ *    for dots and digits; a hash of the mask of the dots and the end
+ *    finds the shape (1 to 3 digits per part, the 81 shapes in a table
+ *    built once) with the parts' ends, the masks of their bytes and the
+ *    least value of each part's length (10 for two digits: no leading
+ *    zero); then the four parts' digits in one vector, one multiply and
+ *    one multiply-add for all four, and one compare each with 255 and
+ *    with those least values.  Enum words as two masked 8-byte words
  *    compared with the packed words (AWS's spelling only, other case goes
  *    to the exact path).  IPv6: the full form (eight groups, no "::") by
  *    fast_v6_full, three 16-byte compares for colons and hex digits, one
@@ -413,6 +415,16 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
  *    dotted-quad tail) and only what inet_pton takes, with the same
  *    bytes.  A "-" is looked for only where a value fails to convert (and
  *    for symbols); it clears the field's bit in the present mask.
+ * 4. The v2 default order (AWS's default, most lines there are), with no
+ *    two spaces next to each other, is first tried by convert_v2 as
+ *    straight code: the places, types and value offsets are constants;
+ *    version, the ports and protocol are converted four at once (two
+ *    8-byte numbers in each vector) and checked against their ranges in
+ *    one vector compare, packets and bytes, start and end as pairs of 16
+ *    digits; addresses as in step 3; enum words of up to 8 bytes as one
+ *    masked word.  A line with anything else (a "-", a longer or
+ *    out-of-range number, a longer or unknown enum word) is left to the
+ *    loops of step 3, which decide it.
  *
  * Nothing outside [line, line + len) is read: the values are read from a
  * copy of the line made in step 1, with 16 zero bytes before it and 48
@@ -422,10 +434,11 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
  * The space mask's last partial block is read as the 64 bytes ending at
  * the line's end, shifted, or from an 'x'-padded copy when the line is
  * shorter than that.  The caches (the plans, the packed enum words, the
- * shapes of dotted quads, the heap buffer) are plain statics: parse_fast
- * is not to be called from two threads at once.  Results equal the exact
- * path's for every line parse_fast takes; the tests in tests/test_parse.c
- * check this on generated, damaged and edge lines.
+ * shapes of dotted quads, the v2 ranges, the heap buffer) are plain
+ * statics: parse_fast is not to be called from two threads at once.
+ * Results equal the exact path's for every line parse_fast takes; the
+ * tests in tests/test_parse.c check this on generated, damaged and edge
+ * lines.
  */
 
 /* Longest line parse_fast copies to its stack; a longer one goes to a
@@ -456,6 +469,8 @@ parse_tokens(const struct format *fmt, const struct flow_str *tok, int ntok,
 struct fast_enum {
 	uint8_t n;
 	uint64_t w[FAST_ENUM_WORDS][2];
+	uint64_t w8[FAST_ENUM_WORDS];	/* the words of up to 8 bytes (the
+					 * rest 0) */
 };
 
 /* One field of a format as the per-type loops of parse_fast see it. */
@@ -485,6 +500,7 @@ struct fast_slot {
 struct fast_plan {
 	int valid;
 	int slow;			/* a slot the fast path cannot take */
+	int v2;				/* the v2 default order (convert_v2) */
 	uint16_t n;
 	uint16_t nnum, naddr, nenum, nsym;
 	uint8_t field[FORMAT_MAX];	/* fmt->field, to check the cache */
@@ -495,19 +511,26 @@ struct fast_plan {
 static struct fast_enum fast_enums[FIELD_COUNT];
 static int fast_enums_ready;
 
-/* The shape of a dotted quad's first three parts (1 to 3 digits each): its
- * dot mask, the dots' places, and for each part the mask of its bytes at
- * the top of the 4 bytes that end at its dot. */
+/* The ranges of version, srcport, dstport and protocol as convert_v2 checks
+ * them: lo, and span (hi - lo) with its top bit flipped. */
+static uint32_t fast_v2_lo[4], fast_v2_span[4];
+
+/* The shape of a dotted quad (four parts of 1 to 3 digits): its mask of
+ * part ends (the three dots and the bit past its end), the ends' places,
+ * for each part the mask of its bytes at the top of the 4 bytes that end
+ * at its end, and the least value a part of its length has without a
+ * leading zero (0, 10, 100). */
 struct fast_v4_shape {
-	uint16_t dots;		/* 0xffff: no shape hashes here */
-	uint8_t d[3];
-	uint32_t m[3];
+	uint16_t ends;		/* 0: no shape hashes here */
+	uint8_t d[4];
+	int16_t min[4];
+	uint32_t m[4];
 };
 
-/* The 27 shapes by a hash of the dot mask (no two share a slot; the tests
- * try every shape). */
-#define FAST_V4_HASH(dots) ((uint32_t)((dots) * 0x3976b0c7u) >> 26)
-static struct fast_v4_shape fast_v4_shapes[64];
+/* The 81 shapes by a hash of the mask of part ends (no two share a slot;
+ * the tests try every shape). */
+#define FAST_V4_HASH(ends) ((uint32_t)((ends) * 0xe07bdb9fu) >> 24)
+static struct fast_v4_shape fast_v4_shapes[256];
 #define FAST_PLANS 4		/* formats whose plans are kept */
 static struct fast_plan fast_plan_cache[FAST_PLANS];
 static unsigned fast_plan_next;	/* the entry the next new plan takes */
@@ -527,32 +550,31 @@ load8(const char *b, size_t pos)
 	return x;
 }
 
-/* Pack the enum words of the field table once, for word compares, and
- * fill the table of dotted-quad shapes. */
+/* Pack the enum words of the field table once, for word compares, fill
+ * the table of dotted-quad shapes and the ranges convert_v2 checks. */
 static void
 fast_enums_init(void)
 {
-	unsigned l[3], k;
+	unsigned shape, k;
 	int id;
 
-	for (k = 0; k < 64; k++)
-		fast_v4_shapes[k].dots = 0xffff;
-	for (l[0] = 1; l[0] <= 3; l[0]++)
-		for (l[1] = 1; l[1] <= 3; l[1]++)
-			for (l[2] = 1; l[2] <= 3; l[2]++) {
-				struct fast_v4_shape sh;
-				unsigned at = 0;
+	for (shape = 0; shape < 81; shape++) {
+		struct fast_v4_shape sh;
+		unsigned at = 0, l, m = shape;
 
-				sh.dots = 0;
-				for (k = 0; k < 3; k++) {
-					at += l[k];
-					sh.d[k] = (uint8_t)at;
-					sh.dots |= (uint16_t)(1u << at);
-					sh.m[k] = ~0u << (32 - 8 * l[k]);
-					at++;
-				}
-				fast_v4_shapes[FAST_V4_HASH(sh.dots)] = sh;
-			}
+		sh.ends = 0;
+		for (k = 0; k < 4; k++) {
+			l = 1 + m % 3;
+			m /= 3;
+			at += l;
+			sh.d[k] = (uint8_t)at;
+			sh.ends |= (uint16_t)(1u << at);
+			sh.m[k] = ~0u << (32 - 8 * l);
+			sh.min[k] = (int16_t)(l == 1 ? 0 : l == 2 ? 10 : 100);
+			at++;
+		}
+		fast_v4_shapes[FAST_V4_HASH(sh.ends)] = sh;
+	}
 	for (id = 0; id < FIELD_COUNT; id++) {
 		const char *const *w = field_table[id].words;
 		struct fast_enum *e = &fast_enums[id];
@@ -570,9 +592,19 @@ fast_enums_init(void)
 				    (8 * (j % 8));
 			e->w[e->n][0] = x[0];
 			e->w[e->n][1] = x[1];
+			e->w8[e->n] = len <= 8 ? x[0] : 0;
 			e->n++;
 		}
 	}
+	fast_v2_lo[0] = field_table[F_VERSION].min;
+	fast_v2_span[0] = field_table[F_VERSION].max - field_table[F_VERSION].min;
+	fast_v2_lo[1] = fast_v2_lo[2] = 0;
+	fast_v2_span[1] = fast_v2_span[2] = 65535;
+	fast_v2_lo[3] = field_table[F_PROTOCOL].min;
+	fast_v2_span[3] = field_table[F_PROTOCOL].max -
+	    field_table[F_PROTOCOL].min;
+	for (k = 0; k < 4; k++)
+		fast_v2_span[k] ^= 0x80000000u;
 	fast_enums_ready = 1;
 }
 
@@ -670,6 +702,9 @@ fast_plan_get(const struct format *fmt)
 			*count[g] += 1;
 		}
 	}
+	p->v2 = fmt->n == 14;
+	for (i = 0; i < fmt->n && p->v2; i++)
+		p->v2 = fmt->field[i] == i;
 	p->valid = 1;
 	return fast_plan_last = p;
 }
@@ -791,6 +826,47 @@ digits16x2(const char *b, uint32_t e0, unsigned l0, uint32_t e1, unsigned l1,
 }
 #endif
 
+#if defined(__SSE2__)
+/* Convert four numbers of 1 to 8 digits at once, number j the l[j] digits
+ * that end at b[e[j]] (the copy has 16 bytes of padding before the line),
+ * into the 32-bit lanes of *u, as digits16x2 does with two of 16 but with
+ * two numbers in each vector; -1 if a byte of any is not a digit. */
+static FAST_INLINE int
+digits8x4(const char *b, const uint32_t e[4], const unsigned l[4],
+    __m128i *u)
+{
+	const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+	__m128i d0, d1, ten = _mm_set1_epi16(0x0a01);
+
+	FAST_OPAQUE(ten);
+	/* fast_keep + 8 + l: 8 - l zeros, then l 0xff */
+	d0 = _mm_and_si128(_mm_sub_epi8(_mm_unpacklo_epi64(
+	    _mm_loadl_epi64((const __m128i *)(b + e[0] - 8)),
+	    _mm_loadl_epi64((const __m128i *)(b + e[1] - 8))), zero),
+	    _mm_unpacklo_epi64(
+	    _mm_loadl_epi64((const __m128i *)(fast_keep + 8 + l[0])),
+	    _mm_loadl_epi64((const __m128i *)(fast_keep + 8 + l[1]))));
+	d1 = _mm_and_si128(_mm_sub_epi8(_mm_unpacklo_epi64(
+	    _mm_loadl_epi64((const __m128i *)(b + e[2] - 8)),
+	    _mm_loadl_epi64((const __m128i *)(b + e[3] - 8))), zero),
+	    _mm_unpacklo_epi64(
+	    _mm_loadl_epi64((const __m128i *)(fast_keep + 8 + l[2])),
+	    _mm_loadl_epi64((const __m128i *)(fast_keep + 8 + l[3]))));
+	if (_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(_mm_max_epu8(d0,
+	    d1), nine), nine)) != 0xffff)
+		return -1;
+	/* 2 digits in each 16 bits, 4 in each 32 (the high and low halves
+	 * of each number), then each number in 32 bits */
+	d0 = _mm_madd_epi16(_mm_srli_epi16(_mm_mullo_epi16(d0, ten), 8),
+	    _mm_set1_epi32(1 << 16 | 100));
+	d1 = _mm_madd_epi16(_mm_srli_epi16(_mm_mullo_epi16(d1, ten), 8),
+	    _mm_set1_epi32(1 << 16 | 100));
+	*u = _mm_madd_epi16(_mm_packs_epi32(d0, d1),
+	    _mm_set1_epi32(1 << 16 | 10000));
+	return 0;
+}
+#endif
+
 /* Convert a decimal number of 17 to 20 bytes at b[s]; -1 if it is not
  * all digits or does not fit 64 bits (as parse_u64 decides). */
 static int
@@ -867,7 +943,9 @@ dotted_quad(const unsigned char *p, size_t n, uint8_t out[4])
 	return i == n ? 0 : -1;
 }
 
-/* Store IPv4 octets (o's low byte first) as ::ffff:a.b.c.d. */
+#if !defined(__SSE2__)
+/* Store IPv4 octets (o's low byte first) as ::ffff:a.b.c.d (the SSE2
+ * fast_v4 stores its vector instead). */
 static inline void
 put_v4(struct flow_addr *a, uint32_t o)
 {
@@ -879,35 +957,34 @@ put_v4(struct flow_addr *a, uint32_t o)
 	memcpy(a->b, &lo, 8);
 	memcpy(a->b + 8, &hi, 8);
 }
+#endif
 
 #if defined(__SSE2__)
-/* The 4 bytes that end at p (a part's end), digits xor '0' (their values),
- * kept by mask m (the part's bytes, at the top; x86 is little endian). */
+/* The 4 bytes that end at p (a part's end), kept by mask m (the part's
+ * digits, at the top; x86 is little endian). */
 static inline uint64_t
 octet_digits(const char *p, uint32_t m)
 {
 	uint32_t x;
 
 	memcpy(&x, p - 4, 4);
-	return (x ^ 0x30303030u) & m;
+	return x & m;
 }
 
 /* Parse the dotted quad of n bytes at b[s] of the line's padded copy: one
- * 16-byte compare each finds its dots, digits and zeros, the dot mask's
- * hash finds its shape (each of the first three parts 1 to 3 digits, the
- * dots' places), then one vector multiply and one multiply-add give the
- * four parts; -1 if it is not a strict dotted quad (what flow_addr_parse
+ * 16-byte compare each finds its dots and digits, the hash of the dots and
+ * the end finds its shape (each part 1 to 3 digits, their ends), then one
+ * vector multiply and one multiply-add give the four parts, checked
+ * against 255 and against the least value of their length (no leading
+ * zero); -1 if it is not a strict dotted quad (what flow_addr_parse
  * takes). */
 static FAST_INLINE int
 fast_v4(const char *b, size_t s, unsigned n, struct flow_addr *a)
 {
-	static const uint32_t top[4] = {
-		0, 0xff000000u, 0xffff0000u, 0xffffff00u
-	};
 	const char *p = b + s;
 	const struct fast_v4_shape *sh;
 	__m128i v, ten = _mm_set1_epi16(0x0a01);
-	unsigned all, dots, digits, zeros, l3;
+	unsigned all, dots, digits;
 
 	if (n - 7 > 8)	/* not 7..15 bytes */
 		return -1;
@@ -919,33 +996,38 @@ fast_v4(const char *b, size_t s, unsigned n, struct flow_addr *a)
 	/* '0'..'9' + 0x50 are the ten smallest signed bytes */
 	digits = (unsigned)_mm_movemask_epi8(_mm_cmplt_epi8(
 	    _mm_add_epi8(v, _mm_set1_epi8(0x50)), _mm_set1_epi8(-118)));
-	zeros = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
-	    _mm_set1_epi8('0')));
 	dots &= all;
-	digits &= all;
-	if ((dots | digits) != all)
+	if (((dots | digits) & all) != all)
 		return -1;
-	/* three dots in a known shape, a last part of 1 to 3 digits, no
-	 * zero leading a longer part */
+	/* three dots and the end in a known shape (parts of 1 to 3
+	 * digits) */
+	dots |= all + 1;
 	sh = &fast_v4_shapes[FAST_V4_HASH(dots)];
-	l3 = n - sh->d[2] - 1;
-	if (sh->dots != dots || l3 - 1 > 2 ||
-	    (zeros & ((dots << 1) | 1) & (digits >> 1)))
+	if (sh->ends != dots)
 		return -1;
-	/* the four parts' digits in 32 bits each, to values: two digits
-	 * in each 16 bits (a + 256 b times 0x0a01 is 10 a + b in the high
-	 * byte), then all four in 32 */
-	v = _mm_set_epi64x((long long)(octet_digits(p + sh->d[2], sh->m[2]) |
-	    octet_digits(p + n, top[l3]) << 32),
+	/* the four parts' digits in 32 bits each (less '0', the bytes
+	 * masked off staying 0), to values: two digits in each 16 bits
+	 * (a + 256 b times 0x0a01 is 10 a + b in the high byte), then all
+	 * four in 32 */
+	v = _mm_subs_epu8(_mm_set_epi64x(
+	    (long long)(octet_digits(p + sh->d[2], sh->m[2]) |
+	    octet_digits(p + sh->d[3], sh->m[3]) << 32),
 	    (long long)(octet_digits(p + sh->d[0], sh->m[0]) |
-	    octet_digits(p + sh->d[1], sh->m[1]) << 32));
+	    octet_digits(p + sh->d[1], sh->m[1]) << 32)), _mm_set1_epi8('0'));
 	FAST_OPAQUE(ten);
 	v = _mm_madd_epi16(_mm_srli_epi16(_mm_mullo_epi16(v, ten), 8),
 	    _mm_set1_epi32(1 << 16 | 100));
 	v = _mm_packs_epi32(v, v);	/* parts of up to 999 */
-	if (_mm_movemask_epi8(_mm_cmpgt_epi16(v, _mm_set1_epi16(255))))
+	/* a part above 255, or below the least value of its length (a
+	 * leading zero) */
+	if (_mm_movemask_epi8(_mm_or_si128(_mm_cmpgt_epi16(v,
+	    _mm_set1_epi16(255)), _mm_cmplt_epi16(v, _mm_loadl_epi64(
+	    (const __m128i *)(const void *)sh->min)))))
 		return -1;
-	put_v4(a, (uint32_t)_mm_cvtsi128_si32(_mm_packus_epi16(v, v)));
+	/* ::ffff:a.b.c.d, the four parts in its last 4 bytes */
+	v = _mm_or_si128(_mm_slli_si128(_mm_packus_epi16(v, v), 12),
+	    _mm_set_epi32(0, (int)0xffff0000u, 0, 0));
+	_mm_storeu_si128((__m128i *)(void *)a->b, v);
 	return 0;
 }
 #else
@@ -1136,32 +1218,31 @@ fast_v6_full(const char *p, unsigned n, struct flow_addr *a)
 #endif
 
 #if defined(__SSE2__)
-/* The smallest and largest bytes seen so far (as unsigned). */
+/* The largest byte less ' ' (mod 256, as unsigned) seen so far: space and
+ * printable ASCII, ' '..'~', are 0..0x5e, every other byte above. */
 typedef struct {
-	__m128i lo, hi;
+	__m128i hi;
 } fast_bad;
-#define FAST_BAD_NONE { _mm_set1_epi8(' '), _mm_set1_epi8(' ') }
+#define FAST_BAD_NONE { _mm_setzero_si128() }
 
 /* Tell whether a byte outside ' '..'~' was seen. */
 static FAST_INLINE int
 fast_bad_any(const fast_bad *b)
 {
-	return _mm_movemask_epi8(_mm_and_si128(
-	    _mm_cmpeq_epi8(_mm_max_epu8(b->lo, _mm_set1_epi8(' ')), b->lo),
-	    _mm_cmpeq_epi8(_mm_min_epu8(b->hi, _mm_set1_epi8('~')), b->hi)))
-	    != 0xffff;
+	return _mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(b->hi,
+	    _mm_set1_epi8(0x5e)), _mm_set1_epi8(0x5e))) != 0xffff;
 }
 #define FAST_BAD_ANY(b) fast_bad_any(&(b))
 
-/* Mask of the spaces among the 16 bytes of v; the smallest and largest
- * bytes go into *bad (space and printable ASCII are ' '..'~'). */
+/* Mask of the spaces among the 16 bytes of v (the bytes less ' ' that are
+ * 0); the largest of those bytes goes into *bad. */
 static FAST_INLINE unsigned
 chunk_spaces(__m128i v, fast_bad *bad)
 {
-	bad->lo = _mm_min_epu8(bad->lo, v);
+	v = _mm_sub_epi8(v, _mm_set1_epi8(' '));
 	bad->hi = _mm_max_epu8(bad->hi, v);
 	return (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v,
-	    _mm_set1_epi8(' ')));
+	    _mm_setzero_si128()));
 }
 
 /* Mask of the spaces among the 64 bytes at line[i], i + 64 <= len; they
@@ -1339,6 +1420,20 @@ one_number(const struct fast_slot *q, const char *line, const char *b,
 	return put_number(q, u, out, flags);
 }
 
+/* The value (1..n) of the enum word w0, w1 (a token's bytes read as two
+ * masked 8-byte words) in en, or 0 when it is none of them. */
+static FAST_INLINE unsigned
+fast_enum_find(const struct fast_enum *en, uint64_t w0, uint64_t w1)
+{
+	unsigned k;
+
+	/* unused words are 0, which no token of 1 to 16 bytes is */
+	for (k = 0; k < FAST_ENUM_WORDS; k++)
+		if (en->w[k][0] == w0 && en->w[k][1] == w1)
+			return k + 1;
+	return 0;
+}
+
 /* Convert every field of the line, field i being [starts[i], ends[i]), or
  * [ends[i - 1] + 1, ends[i]) when starts is NULL (ends[-1] is then -1),
  * one loop per type, reading values from b, the line's padded copy; 0, or
@@ -1413,13 +1508,10 @@ convert_fields(const struct fast_plan *plan, const struct format *fmt,
 		/* the copy has 16 bytes of padding after the line */
 		w0 = load8(b, s) & fast_token_mask[l][0];
 		w1 = load8(b, s + 8) & fast_token_mask[l][1];
-		/* unused words are 0, which no token of 1 to 16 bytes is */
-		for (k = 0; k < FAST_ENUM_WORDS; k++)
-			if (en->w[k][0] == w0 && en->w[k][1] == w1)
-				break;
-		if (k < FAST_ENUM_WORDS)
+		k = fast_enum_find(en, w0, w1);
+		if (k != 0)
 			((union flow_val *)(void *)((char *)out + q->off))->u =
-			    k + 1;
+			    k;
 		else if (absent(line, s, l, q, present) < 0)
 			return -1;
 	}
@@ -1439,6 +1531,154 @@ convert_fields(const struct fast_plan *plan, const struct format *fmt,
 	out->flags = flags;
 	out->fmt = fmt;
 	return 0;
+}
+
+#if defined(__SSE2__)
+/* Convert address field f of a v2 line (see convert_v2) in the forms
+ * convert_fields takes, but not "-"; 0, or -1. */
+static FAST_INLINE int
+v2_addr(const char *line, const char *b, const uint32_t *ends, int f,
+    struct flow *out)
+{
+	uint32_t s = ends[f - 1] + 1, l = ends[f] - s;
+	struct flow_addr *a = &out->v[f].a;
+
+	if (fast_v4(b, s, l, a) == 0 || fast_v6_full(b + s, l, a) == 0)
+		return 0;
+	return fast_v6((const unsigned char *)line + s, l, a);
+}
+
+/* Convert enum field f of a v2 line (see convert_v2), a word of up to 8
+ * bytes in AWS's spelling; 0, or -1. */
+static FAST_INLINE int
+v2_enum(const char *b, const uint32_t *ends, int f, struct flow *out)
+{
+	const struct fast_enum *en = &fast_enums[f];
+	uint32_t s = ends[f - 1] + 1, l = ends[f] - s;
+	uint64_t w;
+	unsigned k;
+
+	if (l - 1 > 7)	/* not 1..8 bytes */
+		return -1;
+	w = load8(b, s) & fast_token_mask[l][0];
+	/* 0 (a word of more than 8 bytes, or none) is no token's word */
+	_Static_assert(FAST_ENUM_WORDS == 4, "four words compared here");
+	k = w == en->w8[0] ? 1 : w == en->w8[1] ? 2 : w == en->w8[2] ? 3 :
+	    w == en->w8[3] ? 4 : 0;
+	out->v[f].u = k;
+	return k ? 0 : -1;
+}
+
+/* Take symbol field f of a v2 line (see convert_v2), but not "-"; 0, or
+ * -1. */
+static FAST_INLINE int
+v2_symbol(const char *line, const uint32_t *ends, int f, struct flow *out)
+{
+	uint32_t s = ends[f - 1] + 1, l = ends[f] - s;
+
+	out->v[f].s.p = line + s;
+	out->v[f].s.len = l;
+	return l == 1 && line[s] == '-' ? -1 : 0;
+}
+#endif
+
+#if defined(__SSE2__)
+/* Convert the fields of a line in the v2 default order with no two spaces
+ * next to each other (field i is [ends[i - 1] + 1, ends[i])) as straight
+ * code: every place, type and offset known here; 0, or 1 when the line is
+ * anything but plain (a "-", a long or out-of-range number, an odd enum
+ * word) and convert_fields is to decide. */
+static FAST_INLINE int
+convert_v2(const struct fast_plan *plan, const struct format *fmt,
+    const char *line, const char *b, const uint32_t *ends, struct flow *out)
+{
+	const __m128i top = _mm_set1_epi32((int)0x80000000u);
+	__m128i x;
+	uint32_t e[4], small[4];
+	unsigned l[4], bad;
+	uint64_t big[2], t[2];
+	uint32_t flags = 0;
+
+	/* version, srcport, dstport and protocol in one go (ports of at
+	 * most 5 digits, as parse_value wants) */
+	e[0] = ends[F_VERSION];
+	e[1] = ends[F_SRCPORT];
+	e[2] = ends[F_DSTPORT];
+	e[3] = ends[F_PROTOCOL];
+	l[0] = e[0];
+	l[1] = e[1] - ends[F_SRCPORT - 1] - 1;
+	l[2] = e[2] - e[1] - 1;
+	l[3] = e[3] - e[2] - 1;
+	/* (lengths are 1 or more: l - 1 < 2^k is l <= 2^k, for two at once) */
+	if ((((l[0] - 1) | (l[3] - 1)) > 7) | (l[1] > 5) | (l[2] > 5) ||
+	    digits8x4(b, e, l, &x) < 0)
+		return 1;
+	/* each against its range: (u - lo) > span unsigned, as a signed
+	 * compare with the top bits flipped (in fast_v2_span already) */
+	bad = (unsigned)_mm_movemask_epi8(_mm_cmpgt_epi32(_mm_xor_si128(
+	    _mm_sub_epi32(x, _mm_loadu_si128((const __m128i *)(const void *)
+	    fast_v2_lo)), top), _mm_loadu_si128((const __m128i *)(const void *)
+	    fast_v2_span)));
+	_mm_storeu_si128((__m128i *)(void *)small, x);
+	/* packets and bytes, then start and end, of up to 16 digits */
+	l[0] = ends[F_PACKETS] - ends[F_PROTOCOL] - 1;
+	l[1] = ends[F_BYTES] - ends[F_PACKETS] - 1;
+	l[2] = ends[F_START] - ends[F_BYTES] - 1;
+	l[3] = ends[F_END] - ends[F_START] - 1;
+	if (bad | (((l[0] - 1) | (l[1] - 1) | (l[2] - 1) | (l[3] - 1)) > 15) ||
+	    digits16x2(b, ends[F_PACKETS], l[0], ends[F_BYTES], l[1],
+	    big) < 0 ||
+	    digits16x2(b, ends[F_START], l[2], ends[F_END], l[3], t) < 0)
+		return 1;
+	out->v[F_VERSION].u = small[0];
+	out->v[F_SRCPORT].u = small[1];
+	out->v[F_DSTPORT].u = small[2];
+	out->v[F_PROTOCOL].u = small[3];
+	out->v[F_PACKETS].u = big[0];
+	out->v[F_BYTES].u = big[1];
+	/* a time above 2^31 - 1 is in milliseconds */
+	if ((t[0] > 0x7fffffffu) | (t[1] > 0x7fffffffu)) {
+		flags = FLOW_MS_TIME;
+		if (t[0] > 0x7fffffffu)
+			t[0] /= 1000;
+		if (t[1] > 0x7fffffffu)
+			t[1] /= 1000;
+	}
+	out->v[F_START].u = t[0];
+	out->v[F_END].u = t[1];
+	if (v2_addr(line, b, ends, F_SRCADDR, out) < 0 ||
+	    v2_addr(line, b, ends, F_DSTADDR, out) < 0 ||
+	    v2_enum(b, ends, F_ACTION, out) < 0 ||
+	    v2_enum(b, ends, F_LOG_STATUS, out) < 0 ||
+	    v2_symbol(line, ends, F_ACCOUNT_ID, out) < 0 ||
+	    v2_symbol(line, ends, F_INTERFACE_ID, out) < 0)
+		return 1;
+	out->present[0] = plan->present[0];
+	out->present[1] = plan->present[1];
+	out->flags = flags;
+	out->fmt = fmt;
+	return 0;
+}
+#endif
+
+/* Write the places of the set bits of sp, plus i, from e on (two at a time);
+ * returns the end of what was written. */
+static FAST_INLINE uint32_t *
+space_ends(uint32_t *e, uint64_t sp, uint32_t i)
+{
+	if (sp == 0)
+		return e;
+	for (;;) {
+		e[0] = i + (uint32_t)__builtin_ctzll(sp);
+		sp &= sp - 1;
+		if (sp == 0)
+			return e + 1;
+		e[1] = i + (uint32_t)__builtin_ctzll(sp);
+		sp &= sp - 1;
+		e += 2;
+		if (sp == 0)
+			return e;
+	}
 }
 
 /* A buffer for the copy of a line longer than FAST_LINE_MAX (as
@@ -1477,16 +1717,19 @@ parse_fast(const struct format *fmt, const char *line, size_t len,
 	char *copy = stack_copy, *b;
 	const struct fast_plan *plan;
 	fast_bad bad = FAST_BAD_NONE;
-	uint64_t dbl = 0, carry = 1;
+	uint64_t dbl = 0, carry = 1, sp;
+	uint32_t *e;
 	size_t i;
-	int n = fmt->n, k = 0;
+	int n = fmt->n, k;
 
 	if (n == 0 || len == 0 || len >= UINT32_MAX)
 		return -1;
 	if (len > FAST_LINE_MAX && (copy = fast_big_copy(len)) == NULL)
 		return -1;
 	b = copy + 16;
-	plan = fast_plan_get(fmt);
+	plan = fast_plan_last;	/* most often the one, looked at inline */
+	if (plan == NULL || !plan_matches(plan, fmt))
+		plan = fast_plan_get(fmt);
 	if (plan->slow)
 		return -1;
 	/* The spaces, with one more at len (and one before the line in
@@ -1496,42 +1739,30 @@ parse_fast(const struct format *fmt, const char *line, size_t len,
 #if !defined(__SSE2__)
 	memcpy(b, line, len);
 #endif
-	for (i = 0;; i += 64) {
-		uint64_t sp;
-
-		if (i + 64 <= len)
-			sp = block_spaces(line, i, &bad, b);
-		else if (i < len)
-			sp = tail_spaces(line, len, i, &bad, b) |
-			    (uint64_t)1 << (len - i);
-		else
-			sp = 1;
-		dbl |= sp & (sp << 1 | carry);
+	/* whole blocks (the first at 0, without adding its place), then
+	 * the last partial one with the space at len, unless there are too
+	 * many spaces already (too many fields, or two spaces) */
+	e = ends;
+	i = 0;
+	if (len >= 64) {
+		sp = block_spaces(line, 0, &bad, b);
+		dbl = sp & (sp << 1 | 1);
 		carry = sp >> 63;
-		/* two at a time */
-		if (sp) {
-			uint32_t *e = ends + k;
-
-			for (;;) {
-				e[0] = (uint32_t)i +
-				    (uint32_t)__builtin_ctzll(sp);
-				sp &= sp - 1;
-				if (sp == 0) {
-					e++;
-					break;
-				}
-				e[1] = (uint32_t)i +
-				    (uint32_t)__builtin_ctzll(sp);
-				e += 2;
-				sp &= sp - 1;
-				if (sp == 0)
-					break;
-			}
-			k = (int)(e - ends);
+		e = space_ends(e, sp, 0);
+		for (i = 64; i + 64 <= len && e <= ends + n; i += 64) {
+			sp = block_spaces(line, i, &bad, b);
+			dbl |= sp & (sp << 1 | carry);
+			carry = sp >> 63;
+			e = space_ends(e, sp, (uint32_t)i);
 		}
-		if (k > n || i + 64 > len)
-			break;	/* done, too many fields, or two spaces */
 	}
+	if (e <= ends + n) {
+		sp = i < len ? tail_spaces(line, len, i, &bad, b) |
+		    (uint64_t)1 << (len - i) : 1;
+		dbl |= sp & (sp << 1 | carry);
+		e = space_ends(e, sp, (uint32_t)i);
+	}
+	k = (int)(e - ends);
 	if (FAST_BAD_ANY(bad))
 		return -1;
 	memset(copy, 0, 16);
@@ -1539,6 +1770,10 @@ parse_fast(const struct format *fmt, const char *line, size_t len,
 	if (dbl == 0) {
 		if (k != n)
 			return -1;
+#if defined(__SSE2__)
+		if (plan->v2 && convert_v2(plan, fmt, line, b, ends, out) == 0)
+			return 0;
+#endif
 		return convert_fields(plan, fmt, line, b, NULL, ends, out);
 	}
 	if (line_tokens(line, len, starts, ends, n) != n)

@@ -841,6 +841,132 @@ test_fast_formats(void **state)
 	assert_memory_equal(f.v[F_ACCOUNT_ID].s.p, "70000", 5);
 }
 
+/* Lines in the v2 default order (the parser's straight path for them):
+ * each field in turn at the edges of what that path takes (lengths, ranges,
+ * "-", milliseconds, IPv6, enum spellings), the others plain, agree with
+ * the exact path; so does a format with two of the v2 fields swapped. */
+static void
+test_fast_v2(void **state)
+{
+	static const char *const base[14] = {
+		"2", "123456789012", "eni-0123456789abcdef0", "10.0.0.1",
+		"192.168.100.200", "443", "49152", "6", "10", "8400",
+		"1700000000", "1700000060", "ACCEPT", "OK"
+	};
+	static const struct {
+		int field;
+		const char *value;
+		int takes;
+	} edge[] = {
+		{ F_VERSION, "255", 1 }, { F_VERSION, "256", 0 },
+		{ F_VERSION, "00000002", 1 }, { F_VERSION, "000000002", 1 },
+		{ F_VERSION, "-", 1 }, { F_VERSION, "2x", 0 },
+		{ F_VERSION, "99999999", 0 }, { F_VERSION, "100000002", 0 },
+		{ F_SRCPORT, "65535", 1 }, { F_SRCPORT, "65536", 0 },
+		{ F_SRCPORT, "00080", 1 }, { F_SRCPORT, "000080", 0 },
+		{ F_SRCPORT, "0", 1 }, { F_SRCPORT, "-", 1 },
+		{ F_SRCPORT, "1a", 0 }, { F_SRCPORT, "99999", 0 },
+		{ F_DSTPORT, "65535", 1 }, { F_DSTPORT, "65536", 0 },
+		{ F_DSTPORT, "00080", 1 }, { F_DSTPORT, "000080", 0 },
+		{ F_DSTPORT, "-", 1 }, { F_DSTPORT, ":", 0 },
+		{ F_PROTOCOL, "255", 1 }, { F_PROTOCOL, "256", 0 },
+		{ F_PROTOCOL, "00000006", 1 }, { F_PROTOCOL, "000000006", 1 },
+		{ F_PROTOCOL, "-", 1 }, { F_PROTOCOL, "/", 0 },
+		{ F_PROTOCOL, "100000006", 0 },
+		{ F_PACKETS, "9999999999999999", 1 },
+		{ F_PACKETS, "99999999999999999", 1 },
+		{ F_PACKETS, "18446744073709551615", 1 },
+		{ F_PACKETS, "18446744073709551616", 0 },
+		{ F_PACKETS, "-", 1 }, { F_PACKETS, "1.5", 0 },
+		{ F_BYTES, "1234567890123456", 1 },
+		{ F_BYTES, "12345678901234567", 1 },
+		{ F_BYTES, "-", 1 }, { F_BYTES, "0x10", 0 },
+		{ F_START, "2147483647", 1 }, { F_START, "2147483648", 1 },
+		{ F_START, "1700000000123", 1 }, { F_START, "-", 1 },
+		{ F_START, "17000000001234567", 1 }, { F_START, "1e9", 0 },
+		{ F_END, "2147483647", 1 }, { F_END, "2147483648", 1 },
+		{ F_END, "1700000060999", 1 }, { F_END, "-", 1 },
+		{ F_SRCADDR, "::1", 1 }, { F_SRCADDR, "2001:db8:0:0:0:0:0:1", 1 },
+		{ F_SRCADDR, "2001:db8::1", 1 }, { F_SRCADDR, "1.2.3.256", 0 },
+		{ F_SRCADDR, "01.2.3.4", 0 }, { F_SRCADDR, "-", 1 },
+		{ F_SRCADDR, "::ffff:1.2.3.4", 1 },
+		{ F_DSTADDR, "fe80::1:2", 1 }, { F_DSTADDR, "1.2.3", 0 },
+		{ F_DSTADDR, "-", 1 }, { F_DSTADDR, "255.255.255.255", 1 },
+		{ F_ACTION, "REJECT", 1 }, { F_ACTION, "accept", 0 },
+		{ F_ACTION, "-", 1 }, { F_ACTION, "ACCEPTED", 0 },
+		{ F_ACTION, "OK", 0 }, { F_ACTION, "ACCEPTACCEPTACCEPT", 0 },
+		{ F_LOG_STATUS, "NODATA", 1 }, { F_LOG_STATUS, "SKIPDATA", 1 },
+		{ F_LOG_STATUS, "-", 1 }, { F_LOG_STATUS, "OKAY", 0 },
+		{ F_LOG_STATUS, "SKIPDAT", 0 }, { F_LOG_STATUS, "SKIPDATAX", 0 },
+		{ F_LOG_STATUS, "NODATANODATA", 0 },
+		{ F_ACCOUNT_ID, "-", 1 }, { F_ACCOUNT_ID, "a", 1 },
+		{ F_ACCOUNT_ID, "--", 1 }, { F_INTERFACE_ID, "-", 1 },
+		{ F_INTERFACE_ID, "~!eni~", 1 }, { F_ACCOUNT_ID, "a\x7f", 0 },
+	};
+	struct format fmt, swapped;
+	char line[512], e[128];
+	size_t i, len;
+	int f;
+
+	(void)state;
+	format_version(&fmt, 2);
+	assert_int_equal(format_from_spec("version account-id interface-id "
+	    "srcaddr dstaddr dstport srcport protocol packets bytes start end "
+	    "action log-status", &swapped, e, sizeof e), 1);
+	for (i = 0; i <= sizeof edge / sizeof edge[0]; i++) {
+		len = 0;
+		for (f = 0; f < 14; f++) {
+			const char *v = base[f];
+
+			if (i < sizeof edge / sizeof edge[0] &&
+			    edge[i].field == f)
+				v = edge[i].value;
+			len += (size_t)snprintf(line + len, sizeof line - len,
+			    "%s%s", f ? " " : "", v);
+		}
+		same_parse_fenced(&fmt, line, len);
+		same_parse_fenced(&swapped, line, len);
+		if (i == sizeof edge / sizeof edge[0] || edge[i].takes)
+			assert_fast_takes(&fmt, line);
+	}
+	/* both times in milliseconds */
+	snprintf(line, sizeof line, "2 1 eni-1 1.2.3.4 5.6.7.8 1 2 17 3 4 "
+	    "1700000000123 1700000060999 REJECT OK");
+	same_parse_fenced(&fmt, line, strlen(line));
+	assert_fast_takes(&fmt, line);
+}
+
+/* Lines of more than one 64-byte block: a leading space with a field too
+ * few (the first field must not come out empty), and far more fields than
+ * the format has (the space scan must stop). */
+static void
+test_fast_long_lines(void **state)
+{
+	struct format fmt;
+	char line[1300], e[128];
+	size_t len;
+	int i;
+
+	(void)state;
+	assert_int_equal(format_from_spec("account-id interface-id bytes",
+	    &fmt, e, sizeof e), 1);
+	memset(line, 'a', sizeof line);
+	line[0] = ' ';
+	memcpy(line + 80, " 5", 2);
+	same_parse_fenced(&fmt, line, 82);
+	line[0] = 'b';
+	same_parse_fenced(&fmt, line, 82);
+	memcpy(line + 3, " ", 1);
+	line[82] = '\0';
+	assert_fast_takes(&fmt, line);
+	for (len = 0, i = 0; i < 600; i++)
+		len += (size_t)snprintf(line + len, sizeof line - len, "%s7",
+		    i ? " " : "");
+	same_parse_fenced(&fmt, line, len);
+	assert_int_equal(format_from_spec("bytes", &fmt, e, sizeof e), 1);
+	same_parse_fenced(&fmt, line, len);
+}
+
 /* Lines of six formats taken in turn (more formats than the parser keeps
  * plans for) parse as the exact path parses them, each by its own format. */
 static void
@@ -911,6 +1037,8 @@ main(void)
 		cmocka_unit_test(test_fast_addresses),
 		cmocka_unit_test(test_fast_formats),
 		cmocka_unit_test(test_fast_formats_mixed),
+		cmocka_unit_test(test_fast_v2),
+		cmocka_unit_test(test_fast_long_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
