@@ -1640,6 +1640,16 @@ prefetch_ent(const struct ent *e)
 	__builtin_prefetch(e, 1);
 }
 
+/* Prefetch the entry a direct map cell names (entry 0 for an empty cell:
+ * no test, and a useless fetch is cheaper than a branch). */
+PREFETCH_FN void
+prefetch_mapped(const struct sindex *x, uint32_t key)
+{
+	uint32_t v = x->map[key];
+
+	prefetch_ent(&x->e[v ? v - 1 : 0]);
+}
+
 /* Prefetch step 1 of a queued operation: the pair slot and the direct map
  * cells its keys will be looked up in. */
 PREFETCH_FN void
@@ -1660,11 +1670,9 @@ PREFETCH_FN void
 prefetch2(const struct store *s, struct op *o)
 {
 	const struct sindex *x = &s->ix[STORE_IX_PAIR];
-	const uint32_t keys[3] = { o->src, o->dst, o->dport };
 	const struct ctxdata *cd = &s->cd[o->ctx];
 	uint64_t h = o->h, v;
-	uint32_t i, key;
-	int k;
+	uint32_t i;
 
 	/* the interface: contexts have few accounts, VPCs and subnets */
 	if (cd->ent[0] != NO_ENT)
@@ -1677,16 +1685,11 @@ prefetch2(const struct store *s, struct op *o)
 			prefetch_ent(&x->e[o->pent]);
 			break;
 		}
-	for (k = 0; k < 3; k++) {
-		static const int ix[3] = {
-			STORE_IX_SRCADDR, STORE_IX_DSTADDR, STORE_IX_DSTPORT
-		};
-
-		key = keys[k];
-		x = &s->ix[ix[k]];
-		if (key < x->capmap && x->map[key])
-			prefetch_ent(&x->e[x->map[key] - 1]);
-	}
+	/* the keys are mapped (index_reserve saw to it before the operation
+	 * was queued); a key with no entry yet fetches entry 0 */
+	prefetch_mapped(&s->ix[STORE_IX_SRCADDR], o->src);
+	prefetch_mapped(&s->ix[STORE_IX_DSTADDR], o->dst);
+	prefetch_mapped(&s->ix[STORE_IX_DSTPORT], o->dport);
 }
 
 /* Apply the oldest queued operation. */
@@ -1993,6 +1996,20 @@ key_eq(const uint8_t *a, const char *b, size_t len)
 	uint64_t x, y, d = 0;
 	size_t i;
 
+#ifdef __SSE2__
+	if (len >= 16) {	/* 16-byte steps, the last overlapping */
+		__m128i dv = _mm_xor_si128(
+		    _mm_loadu_si128((const __m128i *)(const void *)(a + len - 16)),
+		    _mm_loadu_si128((const __m128i *)(const void *)(b + len - 16)));
+
+		for (i = 0; i + 16 < len; i += 16)
+			dv = _mm_or_si128(dv, _mm_xor_si128(
+			    _mm_loadu_si128((const __m128i *)(const void *)(a + i)),
+			    _mm_loadu_si128((const __m128i *)(const void *)(b + i))));
+		return _mm_movemask_epi8(_mm_cmpeq_epi8(dv,
+		    _mm_setzero_si128())) == 0xffff;
+	}
+#endif
 	if (len < 8) {
 		uint32_t u, v;
 
@@ -2046,7 +2063,9 @@ memo_hit(struct store *s, const struct ctxmemo *m, const struct flow *f,
 	/* Fields are compared at the memo key's own field boundaries: a
 	 * matching marker or length byte there means the stored field has
 	 * that size, so no compare reads past the key. */
-	for (i = 0; i < n && k < end; i++) {
+	/* a key of this format holds its n fields (memo_fill), so the walk
+	 * stays inside it; the end is checked once after */
+	for (i = 0; i < n; i++) {
 		int id = fi->cf[i];
 		const union flow_val *v = &f->v[id];
 
@@ -2064,7 +2083,7 @@ memo_hit(struct store *s, const struct ctxmemo *m, const struct flow *f,
 			k += 1 + v->s.len;
 		}
 	}
-	if (i != n || k != end)
+	if (k != end)
 		return 0;
 	return intern_tuple_take(s->ctx, m->id, m->gen);
 }
