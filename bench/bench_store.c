@@ -12,9 +12,11 @@
  *
  *   1. ingest: 4M v2 records rendered to text, then parsed alone, then
  *      parsed + store_append into a 4M ring, each line parsed as ingest
- *      does it (parse_fast, parse_line when that declines) (target: 3M/s
- *      for the whole ingest, measured end to end by bench/run.sh; here
- *      the parse + store part and the store's own ns per record);
+ *      does it (parse_fast, parse_line when that declines), the text
+ *      handed over 32 KiB at a time as read(2) gives a file (the 3M/s
+ *      target is for the whole ingest, which bench/run.sh times end to
+ *      end against mawk; here the parse + store part, no target, and the
+ *      store's own ns per record);
  *   2. memory: bytes per record of a full 4M ring of v5 records, every
  *      index and intern table included (target <= 96);
  *   3. top 20 by bytes from an index over a 10M ring (target < 1 ms);
@@ -141,32 +143,51 @@ render(const struct format *fmt, uint64_t n, size_t *len)
 	return buf;
 }
 
+/* Bytes of text handed over at a time, as the source reads a file. */
+#define WINDOW (32 * 1024)
+
 /* Parse every line of buf as ingest does (the one-pass parse_fast, the
  * general parse_line when it declines) and append to s when given;
- * returns seconds. */
+ * returns seconds.  The text goes through a WINDOW-byte buffer, as
+ * read(2) hands a file to the source: parsing a 400 MB buffer in place
+ * would measure reads from memory that no real ingest makes. */
 static double
 ingest(const char *buf, size_t len, const struct format *fmt, struct store *s,
     uint64_t *records)
 {
-	const char *p = buf, *end = buf + len;
+	static char win[WINDOW];
+	const char *q = buf, *end = buf + len;
 	struct parse_error err;
 	struct flow f;
 	volatile uint64_t sink = 0;
 	double t0 = bench_now();
 
 	*records = 0;
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
+	while (q < end) {
+		size_t n = (size_t)(end - q) < WINDOW ? (size_t)(end - q) :
+		    WINDOW;
+		const char *p = win, *wend;
 
-		if (parse_fast(fmt, p, (size_t)(nl - p), &f) == 0 ||
-		    parse_line(fmt, p, (size_t)(nl - p), &f, &err) == 0) {
-			if (s)
-				store_append(s, &f);
-			else
-				sink += f.v[F_BYTES].u;
-			(*records)++;
+		/* whole lines only (each is far shorter than the window) */
+		while (n > 0 && q[n - 1] != '\n')
+			n--;
+		memcpy(win, q, n);
+		q += n;
+		wend = win + n;
+		while (p < wend) {
+			const char *nl = memchr(p, '\n', (size_t)(wend - p));
+
+			if (parse_fast(fmt, p, (size_t)(nl - p), &f) == 0 ||
+			    parse_line(fmt, p, (size_t)(nl - p), &f,
+			    &err) == 0) {
+				if (s)
+					store_append(s, &f);
+				else
+					sink += f.v[F_BYTES].u;
+				(*records)++;
+			}
+			p = nl + 1;
 		}
-		p = nl + 1;
 	}
 	(void)sink;
 	return bench_now() - t0;
@@ -193,8 +214,11 @@ bench_ingest(void)
 	ts = ingest(buf, len, &v2, s, &got);
 	printf("  parse alone                                    %12.2f M records/s\n",
 	    (double)n / tp / 1e6);
-	report("parse + store_append", (double)n / ts / 1e6, "M rec/s",
-	    ">=", 3.0);
+	/* the 3M records/s target is for the whole ingest from a file,
+	 * which bench/run.sh times end to end; this is the part of it
+	 * without the reads and the line splitting */
+	printf("  parse + store_append                           %12.2f M rec/s"
+	    "   (3M/s target: see run.sh)\n", (double)n / ts / 1e6);
 	printf("  store_append alone (difference)                %12.1f ns/record\n",
 	    (ts - tp) / (double)n * 1e9);
 	store_free(s);
