@@ -82,7 +82,10 @@
  *     check that it still holds records of that key.
  * apply_add and apply_evict update the nine indexes with one call each
  * (a constant index: no loop over a switch).  When a key's last record
- * goes, its entry is freed.  store_append reserves entry room for 256
+ * goes, its entry is freed; an entry is created with the head of the
+ * record about to join it, so the link (seq - head) needs no test.  Every
+ * record has one action key (0: none), so the ring's totals are the sum
+ * of the action index's entries and are not kept apart.  store_append reserves entry room for 256
  * appends at a time (index_reserve), so most appends only check that
  * their direct-map keys fit and the pair hash has room.
  *
@@ -411,7 +414,6 @@ struct store {
 	uint32_t widemask, wideused;
 	struct blk *blk;
 	uint32_t nblk, curblk;
-	struct tot tot;
 	uint64_t appended, evicted, dropped;
 	uint32_t watermark;
 	int has_watermark;
@@ -851,6 +853,30 @@ tot_public(const struct tot *t, struct store_totals *out)
 	out->times = -1;
 }
 
+/* Totals of the whole ring: the sum of the action index's entries (every
+ * record is in exactly one, key 0 when it has no action), so appends keep
+ * no separate ring totals (drained). */
+static void
+ring_tot(const struct store *s, struct tot *t)
+{
+	const struct sindex *x = &s->ix[STORE_IX_ACTION];
+	uint32_t i;
+
+	memset(t, 0, sizeof *t);
+	for (i = 0; i < x->ne; i++) {
+		const struct ent *e = &x->e[i];
+
+		if (e->recs == 0)
+			continue;
+		t->recs += e->recs;
+		t->flows += e->flows;
+		t->rejects += e->rejects;
+		t->skipdata += e->skipdata;
+		t->packets += e->packets;
+		t->bytes += e->bytes;
+	}
+}
+
 /* Symbol id of a context field of a record. */
 static inline uint32_t
 ctx_val(const struct store *s, const struct store_rec *r, int pos)
@@ -995,9 +1021,11 @@ ix_prealloc(struct sindex *x, uint32_t n)
 	x->hugeat = ((uint32_t)2 << 20) / sizeof *x->e;
 }
 
-/* Create the entry of key (room reserved); returns its index. */
+/* Create the entry of key (room reserved) for the record whose sequence
+ * number's low 32 bits are head, about to be added to it (its link is then
+ * head - head = 0, the end of the chain); returns its index. */
 static uint32_t
-ix_create(struct sindex *x, uint64_t key)
+ix_create(struct sindex *x, uint64_t key, uint32_t head)
 {
 	uint32_t id;
 	struct ent *e;
@@ -1017,6 +1045,7 @@ ix_create(struct sindex *x, uint64_t key)
 	e = &x->e[id];
 	memset(e, 0, sizeof *e);
 	e->key = key;
+	e->head = head;
 	e->first = UINT32_MAX;
 	x->live++;
 	if (!x->hashed) {
@@ -1033,14 +1062,14 @@ ix_create(struct sindex *x, uint64_t key)
 	return id;
 }
 
-/* Find or create the entry of key in a direct-mapped index (room and key
- * reserved). */
+/* Find or create (for the record head, as ix_create) the entry of key in
+ * a direct-mapped index (room and key reserved). */
 static inline uint32_t
-map_get(struct sindex *x, uint64_t key)
+map_get(struct sindex *x, uint64_t key, uint32_t head)
 {
 	uint32_t v = x->map[key];
 
-	return v ? v - 1 : ix_create(x, key);
+	return v ? v - 1 : ix_create(x, key, head);
 }
 
 /* Find the entry of a pair key whose hash is h, or NO_ENT. */
@@ -1070,13 +1099,14 @@ pair_find_hint(const struct sindex *x, uint64_t key, uint64_t h,
 	return pair_find(x, key, h);
 }
 
-/* Find or create the entry of key (room reserved). */
+/* Find or create (for the record head, as ix_create) the entry of key
+ * (room reserved). */
 static inline uint32_t
-ix_get(struct sindex *x, uint64_t key)
+ix_get(struct sindex *x, uint64_t key, uint32_t head)
 {
 	uint32_t id = ix_find(x, key);
 
-	return id != NO_ENT ? id : ix_create(x, key);
+	return id != NO_ENT ? id : ix_create(x, key, head);
 }
 
 /* Free an entry whose last record left. */
@@ -1132,9 +1162,11 @@ ent_add(struct store *s, int ix, uint32_t id, uint64_t seq, uint32_t pos,
 	struct ent *e = &s->ix[ix].e[id];
 	uint32_t d;
 
-	/* the distance to the head fits 32 bits, so mod 2^32 is exact;
-	 * staged (link_group), written out a cache line at a time */
-	d = e->recs ? (uint32_t)seq - e->head : 0;
+	/* the distance to the head fits 32 bits, so mod 2^32 is exact (a
+	 * live entry holds records, so the head is in the ring; a new one
+	 * has this record's seq as head: 0, no link); staged (link_group),
+	 * written out a cache line at a time */
+	d = (uint32_t)seq - e->head;
 	if (IX_NEAR(ix) && d >= NEAR_ESC) {
 		far_put(s, ix, seq, d);
 		d = NEAR_ESC;
@@ -1564,7 +1596,6 @@ apply_evict(struct store *s, uint64_t seq, uint32_t pos, uint64_t h,
 	tot_apply(&cd->t, &c, -1);
 	if (cd->t.recs == 0)
 		cd->ent[0] = NO_ENT;	/* its entries may go: resolve again */
-	tot_apply(&s->tot, &c, -1);
 	if (r->has & STORE_H_WIDE)
 		wide_del(s, pos);
 	if (r->src)
@@ -1600,31 +1631,32 @@ apply_add(struct store *s, uint64_t seq, uint32_t pos, uint64_t h,
 	link_group(s, pos);
 	if (cd->ent[0] == NO_ENT)
 		for (k = 0; k < 4; k++)
-			cd->ent[k] = ix_get(&s->ix[k], rec_key(s, k, r));
+			cd->ent[k] = ix_get(&s->ix[k], rec_key(s, k, r),
+			    (uint32_t)seq);
 	/* one call per index with a constant ix, so each is specialised */
 	ent_add(s, STORE_IX_ACCOUNT, cd->ent[0], seq, pos, &c, t0, t1);
 	ent_add(s, STORE_IX_VPC, cd->ent[1], seq, pos, &c, t0, t1);
 	ent_add(s, STORE_IX_SUBNET, cd->ent[2], seq, pos, &c, t0, t1);
 	ent_add(s, STORE_IX_ENI, cd->ent[3], seq, pos, &c, t0, t1);
-	ent_add(s, STORE_IX_SRCADDR, map_get(&s->ix[STORE_IX_SRCADDR], r->src),
-	    seq, pos, &c, t0, t1);
-	ent_add(s, STORE_IX_DSTADDR, map_get(&s->ix[STORE_IX_DSTADDR], r->dst),
-	    seq, pos, &c, t0, t1);
+	ent_add(s, STORE_IX_SRCADDR, map_get(&s->ix[STORE_IX_SRCADDR], r->src,
+	    (uint32_t)seq), seq, pos, &c, t0, t1);
+	ent_add(s, STORE_IX_DSTADDR, map_get(&s->ix[STORE_IX_DSTADDR], r->dst,
+	    (uint32_t)seq), seq, pos, &c, t0, t1);
 	{
 		struct sindex *x = &s->ix[STORE_IX_PAIR];
 		uint64_t key = rec_key(s, STORE_IX_PAIR, r);
 		uint32_t id = pair_find_hint(x, key, h, pent);
 
 		if (id == NO_ENT)
-			id = ix_create(x, key);
+			id = ix_create(x, key, (uint32_t)seq);
 		ent_add(s, STORE_IX_PAIR, id, seq, pos, &c, t0, t1);
 	}
 	ent_add(s, STORE_IX_DSTPORT, map_get(&s->ix[STORE_IX_DSTPORT],
-	    rec_key(s, STORE_IX_DSTPORT, r)), seq, pos, &c, t0, t1);
-	ent_add(s, STORE_IX_ACTION, map_get(&s->ix[STORE_IX_ACTION], r->e1 & 3),
-	    seq, pos, &c, t0, t1);
+	    rec_key(s, STORE_IX_DSTPORT, r), (uint32_t)seq), seq, pos, &c, t0,
+	    t1);
+	ent_add(s, STORE_IX_ACTION, map_get(&s->ix[STORE_IX_ACTION], r->e1 & 3,
+	    (uint32_t)seq), seq, pos, &c, t0, t1);
 	tot_apply(&cd->t, &c, 1);
-	tot_apply(&s->tot, &c, 1);
 	s->lmask |= (uint32_t)1 << (pos - s->lbase);
 }
 
@@ -3096,8 +3128,11 @@ store_index_each(struct store *s, int ix, void (*fn)(void *arg,
 void
 store_totals(const struct store *s, struct store_totals *t)
 {
+	struct tot rt;
+
 	drain(s);
-	tot_public(&s->tot, t);
+	ring_tot(s, &rt);
+	tot_public(&rt, t);
 	t->times = store_span(s, &t->first, &t->last);
 }
 
@@ -3348,6 +3383,7 @@ store_unwatch(struct store *s, store_evict_fn fn, void *arg)
 void
 store_stats(const struct store *s, struct store_stats *st)
 {
+	struct tot rt;
 	int i;
 
 	drain(s);
@@ -3357,9 +3393,10 @@ store_stats(const struct store *s, struct store_stats *st)
 	st->appended = s->appended;
 	st->evicted = s->evicted;
 	st->dropped = s->dropped;
-	st->flows = s->tot.flows;
-	st->skipdata = s->tot.skipdata;
-	st->nodata = s->tot.recs - s->tot.flows - s->tot.skipdata;
+	ring_tot(s, &rt);
+	st->flows = rt.flows;
+	st->skipdata = rt.skipdata;
+	st->nodata = rt.recs - rt.flows - rt.skipdata;
 	st->symbols = intern_sym_count(s->syms);
 	st->addresses = intern_addr_count(s->addrs);
 	st->contexts = intern_tuple_count(s->ctx);
@@ -3467,7 +3504,7 @@ store_verify(struct store *s, char *err, size_t errlen)
 {
 	uint64_t n, seq, size = 64;
 	struct vmap m[STORE_IX_COUNT];
-	struct tot *ct = NULL, ring;
+	struct tot *ct = NULL, ring, rt;
 	uint32_t *symrefs = NULL, *addrrefs = NULL, *ctxrefs = NULL;
 	uint32_t *auxrefs = NULL, nwide = 0, lim, i;
 	uint64_t pins;
@@ -3547,7 +3584,8 @@ store_verify(struct store *s, char *err, size_t errlen)
 		if (r->dst)
 			addrrefs[r->dst]++;
 	}
-	if (tot_cmp(&ring, &s->tot))
+	ring_tot(s, &rt);
+	if (tot_cmp(&ring, &rt))
 		VFAIL("ring totals differ");
 	if (nwide != s->wideused)
 		VFAIL("%u wide records, %u wide entries", nwide, s->wideused);
