@@ -1810,15 +1810,53 @@ pkt_code(const struct flow *f, int pkt, int same, int other)
 	return PC_DETAIL;
 }
 
-/* Fill the in-place fields of a record; returns 1 when it is wide (exact
- * values in *w). */
+/* Bit of field id in flow.present[0] (ids below 64). */
+#define PBIT(id) ((uint64_t)1 << (id))
+
+/* The fields rec_fill reads (all below 64), and those of them a v2
+ * record has: every one but tcp-flags, type, the pkt-* addresses,
+ * flow-direction, traffic-path and encryption-status. */
+#define FILL_FIELDS (PBIT(F_SRCPORT) | PBIT(F_DSTPORT) | PBIT(F_PROTOCOL) | \
+	PBIT(F_TCP_FLAGS) | PBIT(F_BYTES) | PBIT(F_PACKETS) | PBIT(F_START) | \
+	PBIT(F_END) | PBIT(F_ACTION) | PBIT(F_LOG_STATUS) | PBIT(F_TYPE) | \
+	PBIT(F_FLOW_DIRECTION) | PBIT(F_TRAFFIC_PATH) | \
+	PBIT(F_ENCRYPTION_STATUS) | PBIT(F_PKT_SRCADDR) | PBIT(F_PKT_DSTADDR))
+#define FILL_V2 (PBIT(F_SRCPORT) | PBIT(F_DSTPORT) | PBIT(F_PROTOCOL) | \
+	PBIT(F_BYTES) | PBIT(F_PACKETS) | PBIT(F_START) | PBIT(F_END) | \
+	PBIT(F_ACTION) | PBIT(F_LOG_STATUS))
+
+/* Fill the in-place fields of a record (r zeroed); returns 1 when it is
+ * wide (exact values in *w).  A record with exactly the v2 fields that
+ * is not wide takes a straight line. */
 static int
 rec_fill(const struct flow *f, struct store_rec *r, struct wide *w)
 {
 	uint64_t packets = f->v[F_PACKETS].u, start = f->v[F_START].u;
 	uint64_t end = f->v[F_END].u;
 	unsigned has = 0, e1, e2 = 0;
-	int hs = flow_has(f, F_START), he = flow_has(f, F_END), wide = 0;
+	int hs, he, wide = 0;
+
+	/* end < start wraps end - start past UINT16_MAX: wide */
+	if ((f->present[0] & FILL_FIELDS) == FILL_V2 &&
+	    ((packets | end) >> 32) == 0 && end - start <= UINT16_MAX) {
+		r->sport = (uint16_t)f->v[F_SRCPORT].u;
+		r->dport = (uint16_t)f->v[F_DSTPORT].u;
+		r->proto = (uint8_t)f->v[F_PROTOCOL].u;
+		r->bytes_lo = (uint32_t)f->v[F_BYTES].u;
+		r->bytes_hi = (uint32_t)(f->v[F_BYTES].u >> 32);
+		r->packets = (uint32_t)packets;
+		r->start = (uint32_t)start;
+		r->dur = (uint16_t)(end - start);
+		r->has = (uint16_t)(STORE_H_SPORT | STORE_H_DPORT |
+		    STORE_H_PROTO | STORE_H_BYTES | STORE_H_PACKETS |
+		    STORE_H_START | STORE_H_END |
+		    (f->flags & FLOW_MS_TIME ? STORE_H_MSTIME : 0));
+		r->e1 = (uint8_t)(((unsigned)f->v[F_ACTION].u & 3) |
+		    ((unsigned)f->v[F_LOG_STATUS].u & 3) << 2);
+		return 0;
+	}
+	hs = flow_has(f, F_START);
+	he = flow_has(f, F_END);
 
 	if (flow_has(f, F_SRCPORT)) {
 		has |= STORE_H_SPORT;

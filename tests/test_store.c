@@ -896,6 +896,100 @@ flow_equal(const struct flow *a, const struct flow *b, char *why)
 	return 1;
 }
 
+/* Records of the v2 fields take rec_fill's straight line: every field
+ * absent in turn, NODATA/SKIPDATA, values at the edge of wide, times in
+ * milliseconds and a format change in between must read back exactly and
+ * count the same, in a ring that evicts and one that does not. */
+static void
+test_fill_paths(void **state)
+{
+	static const char *const lines[] = {
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 160 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 - 2 6 10 900 100 160 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 - 6 10 900 100 160 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 - 10 900 100 160 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 - 900 100 160 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 - 100 160 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 - 160 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 - ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 160 - OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 160 REJECT -",
+		"2 1 eni-1 - - - - - - - 100 160 - NODATA",
+		"2 1 eni-1 - - - - - - - 100 160 - SKIPDATA",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 160 REJECT NODATA",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 160 REJECT SKIPDATA",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 160 REJECT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 4294967295 900 100 160 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 4294967296 900 100 160 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 1099511627776 100 160 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 65635 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 65636 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 99 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 100 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 1700000000000 1700000060000 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 4294967200 4294967295 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 4999999990000 5000000000000 ACCEPT OK",
+		"3 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 160 ACCEPT OK vpc-1 subnet-1 i-1 2 IPv4 10.0.0.1 10.0.0.9",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 160 ACCEPT OK",
+	};
+	const size_t n = sizeof lines / sizeof *lines;
+	static const uint64_t caps[] = { 3, 100 };
+	struct format v3;
+	size_t c, i;
+
+	(void)state;
+	format_version(&v3, 3);
+	for (c = 0; c < sizeof caps / sizeof *caps; c++) {
+		struct store *s = store_new(caps[c]);
+		struct store_totals t;
+		uint64_t flows = 0, rejects = 0, skip = 0, packets = 0;
+		uint64_t bytes = 0;
+
+		for (i = 0; i < n; i++) {
+			struct flow f, g;
+			char why[256];
+			uint64_t seq;
+
+			parse_or_fail(lines[i][0] == '3' ? &v3 : NULL, lines[i],
+			    &f);
+			seq = store_append(s, &f);
+			assert_true(seq != STORE_NONE);
+			assert_int_equal(store_get(s, seq, &g), 0);
+			if (!flow_equal(&f, &g, why))
+				fail_msg("line %zu: %s", i, why);
+			assert_int_equal(f.flags & FLOW_MS_TIME,
+			    g.flags & FLOW_MS_TIME);
+			verify(s);
+			if (flow_has(&f, F_LOG_STATUS) &&
+			    f.v[F_LOG_STATUS].u == STATUS_SKIPDATA) {
+				skip++;
+				continue;
+			}
+			if (flow_has(&f, F_LOG_STATUS) &&
+			    f.v[F_LOG_STATUS].u == STATUS_NODATA)
+				continue;
+			flows++;
+			rejects += flow_has(&f, F_ACTION) &&
+			    f.v[F_ACTION].u == ACTION_REJECT;
+			packets += flow_has(&f, F_PACKETS) ?
+			    f.v[F_PACKETS].u : 0;
+			bytes += flow_has(&f, F_BYTES) ? f.v[F_BYTES].u : 0;
+		}
+		store_totals(s, &t);
+		if (caps[c] >= n) {
+			assert_int_equal(t.records, n);
+			assert_int_equal(t.flows, flows);
+			assert_int_equal(t.rejects, rejects);
+			assert_int_equal(t.skipdata, skip);
+			assert_int_equal(t.nodata, n - flows - skip);
+			assert_int_equal(t.packets, packets);
+			assert_int_equal(t.bytes, bytes);
+		} else
+			assert_int_equal(t.records, caps[c]);
+		store_free(s);
+	}
+}
+
 /* ---- brute force over the shadow ---- */
 
 /* The shadow: the records that should be in the ring. */
@@ -2079,6 +2173,7 @@ main(void)
 		cmocka_unit_test(test_span_timeless),
 		cmocka_unit_test(test_context_memo),
 		cmocka_unit_test(test_far_links),
+		cmocka_unit_test(test_fill_paths),
 		cmocka_unit_test(test_property_tiny),
 		cmocka_unit_test(test_property_small),
 		cmocka_unit_test(test_property_large),
