@@ -767,35 +767,34 @@ store_rec_span(const struct store *s, const struct store_rec *r, uint32_t *t0,
 	return rec_span(s, r, t0, t1);
 }
 
-/* A record's contribution to flows, rejects, skipdata, packets, bytes. */
+/* A record's contribution to flows, rejects, skipdata, packets, bytes
+ * (no branch but for a wide record: rec_fill leaves absent packets and
+ * bytes 0, so a flow's are taken as they are). */
 static inline void
 rec_counts(const struct store *s, const struct store_rec *r, struct counts *c)
 {
 	unsigned st = (r->e1 >> 2) & 3;
+	uint64_t m, packets = r->packets;
+	union pair32 u;
 
+	/* log-status absent (0) or OK (1): a flow */
+	c->flow = st < STATUS_NODATA;
 	c->skip = st == STATUS_SKIPDATA;
-	c->flow = st != STATUS_NODATA && st != STATUS_SKIPDATA;
-	c->rej = c->flow && (r->e1 & 3) == ACTION_REJECT;
-	c->bytes = c->flow && (r->has & STORE_H_BYTES) ? rec_bytes(r) : 0;
-	c->packets = 0;
-	if (c->flow && (r->has & STORE_H_PACKETS)) {
-		if (r->has & STORE_H_WIDE) {
-			uint64_t a, b;
+	c->rej = c->flow & ((r->e1 & 3) == ACTION_REJECT);
+	m = (uint64_t)0 - c->flow;
+	if (r->has & STORE_H_WIDE) {
+		uint64_t a, b;
 
-			rec_exact(s, r, &c->packets, &a, &b);
-		} else
-			c->packets = r->packets;
+		rec_exact(s, r, &packets, &a, &b);
 	}
-	{
-		union pair32 u;
-
-		u.h.a = 1;
-		u.h.b = c->flow;
-		c->rf = u.w;
-		u.h.a = c->rej;
-		u.h.b = c->skip;
-		c->rs = u.w;
-	}
+	c->packets = packets & m;
+	c->bytes = rec_bytes(r) & m;
+	u.h.a = 1;
+	u.h.b = c->flow;
+	c->rf = u.w;
+	u.h.a = c->rej;
+	u.h.b = c->skip;
+	c->rs = u.w;
 }
 
 /* The record's contribution to totals (times not set). */
