@@ -990,6 +990,74 @@ test_fill_paths(void **state)
 	}
 }
 
+/* Formats of the same length that differ in one slot only (the last, or
+ * either side of a 16-slot step) are told apart record by record. */
+static void
+test_format_change(void **state)
+{
+	static const char *const name[] = {
+		"version", "account-id", "interface-id", "srcaddr", "dstaddr",
+		"srcport", "dstport", "protocol", "packets", "bytes", "start",
+		"end", "action", "log-status", "vpc-id", "subnet-id",
+		"instance-id", "tcp-flags", "type", "pkt-srcaddr",
+		"pkt-dstaddr", "region", "az-id", "sublocation-type",
+		"sublocation-id", "pkt-src-aws-service", "pkt-dst-aws-service",
+		"flow-direction", "traffic-path", "ecs-cluster-arn",
+		"ecs-cluster-name", "ecs-container-instance-arn",
+		"ecs-container-instance-id", "ecs-container-id",
+	};
+	static const char *const val[] = {
+		"5", "1", "eni-1", "10.0.0.1", "10.0.0.2", "1", "2", "6", "10",
+		"900", "100", "160", "ACCEPT", "OK", "vpc-1", "subnet-1", "i-1",
+		"2", "IPv4", "10.0.0.1", "10.0.0.9", "us-east-1", "use1-az1",
+		"-", "-", "-", "-", "ingress", "1", "arn-1", "c-1", "arn-2",
+		"ci-1", "cid-1",
+	};
+	static const int cases[][2] = {
+		{ 14, 13 }, { 16, 15 }, { 17, 16 }, { 17, 0 }, { 32, 31 },
+		{ 32, 16 }, { 33, 32 }, { 33, 15 },
+	};
+	size_t c;
+
+	(void)state;
+	for (c = 0; c < sizeof cases / sizeof *cases; c++) {
+		struct store *s = store_new(3);
+		struct format fmts[2];
+		char spec[2][1024], line[2][1024], err[128];
+		int n = cases[c][0], p = cases[c][1], k, i, j;
+
+		for (k = 0; k < 2; k++) {
+			spec[k][0] = line[k][0] = '\0';
+			for (i = 0; i < n; i++) {
+				/* the second has another field in slot p */
+				j = k == 1 && i == p ? n : i;
+				strcat(spec[k], i ? " " : "");
+				strcat(spec[k], name[j]);
+				strcat(line[k], i ? " " : "");
+				strcat(line[k], val[j]);
+			}
+			assert_int_equal(format_from_spec(spec[k], &fmts[k],
+			    err, sizeof err), 1);
+		}
+		assert_false(format_equal(&fmts[0], &fmts[1]));
+		for (i = 0; i < 8; i++) {
+			struct flow f, g;
+			char why[256];
+			uint64_t seq;
+
+			k = i & 1;
+			parse_or_fail(&fmts[k], line[k], &f);
+			seq = store_append(s, &f);
+			assert_true(seq != STORE_NONE);
+			assert_int_equal(store_get(s, seq, &g), 0);
+			if (!flow_equal(&f, &g, why))
+				fail_msg("%d/%d, record %d: %s", n, p, i, why);
+		}
+		verify(s);
+		store_free(s);
+	}
+}
+
 /* ---- brute force over the shadow ---- */
 
 /* The shadow: the records that should be in the ring. */
@@ -2174,6 +2242,7 @@ main(void)
 		cmocka_unit_test(test_context_memo),
 		cmocka_unit_test(test_far_links),
 		cmocka_unit_test(test_fill_paths),
+		cmocka_unit_test(test_format_change),
 		cmocka_unit_test(test_property_tiny),
 		cmocka_unit_test(test_property_small),
 		cmocka_unit_test(test_property_large),
