@@ -2145,6 +2145,30 @@ memo_hit(struct store *s, const struct ctxmemo *m, const struct flow *f,
 	 * that size, so no compare reads past the key. */
 	/* a key of this format holds its n fields (memo_fill), so the walk
 	 * stays inside it; the end is checked once after */
+	if (((f->present[0] & fi->cbits[0]) ^ fi->cbits[0]) == 0 &&
+	    ((f->present[1] & fi->cbits[1]) ^ fi->cbits[1]) == 0) {
+		/* every context field present (the common case): an absent
+		 * one in the key (0xff) differs from a number's marker
+		 * (0xfe) and from any length the compare lets through */
+		for (i = 0; i < n; i++) {
+			const union flow_val *v = &f->v[fi->cf[i]];
+
+			if (fi->cnum[i]) {
+				if (*k != 0xfe ||
+				    !key_eq(k + 1, (const char *)&v->u, 8))
+					return 0;
+				k += 9;
+			} else {
+				if (v->s.len >= 0xfe || *k != v->s.len ||
+				    !key_eq(k + 1, v->s.p, v->s.len))
+					return 0;
+				k += 1 + v->s.len;
+			}
+		}
+		if (k != end)
+			return 0;
+		return intern_tuple_take(s->ctx, m->id, m->gen);
+	}
 	for (i = 0; i < n; i++) {
 		int id = fi->cf[i];
 		const union flow_val *v = &f->v[id];
