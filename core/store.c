@@ -398,6 +398,8 @@ struct store {
 	uint32_t lmask;		/* staged positions: bit i is lbase + i */
 	struct farlink *far;	/* distances of escaped 16-bit links */
 	uint32_t farmask, farused;
+	uint32_t farroom;	/* far_reserve has nothing to do while farused
+				 * is below (0: no table yet) */
 	int draining;
 	struct store_rec *recs;
 	uint32_t *link[STORE_IX_COUNT];	/* 32-bit links (!IX_NEAR) */
@@ -634,18 +636,19 @@ far_get(const struct store *s, int ix, uint64_t seq)
 	return 0;
 }
 
-/* Make room for the escapes the queued indexings may add (each at most
- * one per 16-bit index); -1 on OOM.  A full table is rebuilt without the
- * entries of evicted records, so it holds about what the ring needs. */
+/* Escapes the queued indexings may add: at most one per 16-bit index
+ * each, for the LAG queued ones, this one and one more. */
+#define FAR_NEED (NEAR_COUNT * (LAG + 2))
+
+/* far_reserve when the table is missing or too full: rebuild it without
+ * the entries of evicted records, so it holds about what the ring needs;
+ * -1 on OOM. */
 static int
-far_reserve(struct store *s)
+far_rebuild(struct store *s)
 {
-	uint32_t need = NEAR_COUNT * (LAG + 2), n = 64, i, j, live = 0;
+	uint32_t need = FAR_NEED, n = 64, i, j, live = 0;
 	struct farlink *nf;
 
-	if (s->far && (uint64_t)(s->farused + need) * 2 <=
-	    (uint64_t)s->farmask + 1)
-		return 0;
 	for (i = 0; s->far && i <= s->farmask; i++)
 		if (s->far[i].key && (s->far[i].key - 1) >> 4 >= s->first)
 			live++;
@@ -666,7 +669,16 @@ far_reserve(struct store *s)
 	s->far = nf;
 	s->farmask = n - 1;
 	s->farused = live;
+	/* (farused + need) * 2 <= n while farused < farroom */
+	s->farroom = n / 2 - need + 1;
 	return 0;
+}
+
+/* Make room for the escapes the queued indexings may add; -1 on OOM. */
+static inline int
+far_reserve(struct store *s)
+{
+	return s->farused < s->farroom ? 0 : far_rebuild(s);
 }
 
 /* The link of record seq (at pos) in index ix: the distance back to the
