@@ -302,9 +302,23 @@ struct sindex {
 	uint8_t hashed;
 };
 
-/* Running totals of a set of records. */
+/* Running totals of a set of records (at most a ring's: the counts fit
+ * 32 bits, and recs/flows and rejects/skipdata are each one 64-bit word,
+ * updated by one add as in an entry). */
 struct tot {
-	uint64_t recs, flows, rejects, skipdata, packets, bytes;
+	union {
+		uint64_t rf;
+		struct {
+			uint32_t recs, flows;
+		};
+	};
+	union {
+		uint64_t rs;
+		struct {
+			uint32_t rejects, skipdata;
+		};
+	};
+	uint64_t packets, bytes;
 };
 
 /* What the store keeps beside each context tuple. */
@@ -833,17 +847,13 @@ static inline void
 tot_apply(struct tot *t, const struct counts *c, int sign)
 {
 	if (sign > 0) {
-		t->recs++;
-		t->flows += c->flow;
-		t->rejects += c->rej;
-		t->skipdata += c->skip;
+		t->rf += c->rf;
+		t->rs += c->rs;
 		t->packets += c->packets;
 		t->bytes += c->bytes;
 	} else {
-		t->recs--;
-		t->flows -= c->flow;
-		t->rejects -= c->rej;
-		t->skipdata -= c->skip;
+		t->rf -= c->rf;
+		t->rs -= c->rs;
 		t->packets -= c->packets;
 		t->bytes -= c->bytes;
 	}
