@@ -2263,29 +2263,27 @@ rec_intern(struct store *s, const struct flow *f, struct store_rec *r,
     uint32_t fmt, uint32_t slot, const uint64_t ah[2], int *newctx)
 {
 	uint64_t ctake = ((uint64_t)1 << NCTX) - 1;
-	uint64_t atake = ((uint64_t)1 << NAUX) - 1;
-	unsigned levels, pc = (r->has >> STORE_H_PSRC_SHIFT) & 3;
+	unsigned pc = (r->has >> STORE_H_PSRC_SHIFT) & 3;
 	unsigned pd = (r->has >> STORE_H_PDST_SHIFT) & 3;
-	uint64_t extra;
 	int created, memo;
 
-	if (fmt) {
-		levels = s->fmts[fmt].levels;
-	} else {
-		levels = (flow_has(f, F_ACCOUNT_ID) ? LV_ACCOUNT : 0) |
-		    (flow_has(f, F_VPC_ID) ? LV_VPC : 0) |
-		    (flow_has(f, F_SUBNET_ID) ? LV_SUBNET : 0) |
-		    (flow_has(f, F_INTERFACE_ID) ? LV_ENI : 0);
-	}
-	if (pc != PC_DETAIL)
-		atake &= ~((uint64_t)1 << AP_PSRC);
-	if (pd != PC_DETAIL)
-		atake &= ~((uint64_t)1 << AP_PDST);
-	extra = levels | CTX_ALWAYS | (uint64_t)fmt << CTX_FMT_SHIFT;
 	*newctx = 0;
 	memo = memo_usable(s, f, fmt);
 	r->ctx = memo ? memo_hit(s, &s->memo[slot], f, fmt) : 0;
 	if (r->ctx == 0) {
+		/* a memo miss: the tuple's extra word is only needed here */
+		unsigned levels;
+		uint64_t extra;
+
+		if (fmt) {
+			levels = s->fmts[fmt].levels;
+		} else {
+			levels = (flow_has(f, F_ACCOUNT_ID) ? LV_ACCOUNT : 0) |
+			    (flow_has(f, F_VPC_ID) ? LV_VPC : 0) |
+			    (flow_has(f, F_SUBNET_ID) ? LV_SUBNET : 0) |
+			    (flow_has(f, F_INTERFACE_ID) ? LV_ENI : 0);
+		}
+		extra = levels | CTX_ALWAYS | (uint64_t)fmt << CTX_FMT_SHIFT;
 		r->ctx = intern_tuple_get(s->ctx, f, ctake, extra, newctx);
 		if (r->ctx == 0)
 			return -1;
@@ -2297,6 +2295,12 @@ rec_intern(struct store *s, const struct flow *f, struct store_rec *r,
 	r->aux = 0;
 	if (((f->present[0] & s->auxbits[0]) | (f->present[1] & s->auxbits[1]) |
 	    (pc == PC_DETAIL) | (pd == PC_DETAIL)) != 0) {
+		uint64_t atake = ((uint64_t)1 << NAUX) - 1;
+
+		if (pc != PC_DETAIL)
+			atake &= ~((uint64_t)1 << AP_PSRC);
+		if (pd != PC_DETAIL)
+			atake &= ~((uint64_t)1 << AP_PDST);
 		r->aux = intern_tuple_get(s->aux, f, atake, 0, &created);
 		if (created < 0)
 			goto fail_ctx;
