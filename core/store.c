@@ -1771,8 +1771,9 @@ apply_one(struct store *s)
 }
 
 /* Queue an operation on record r (at pos), advance the prefetch steps,
- * apply what is due.  r may be the caller's copy of the ring record. */
-static void
+ * apply what is due.  r may be the caller's copy of the ring record.
+ * Inlined: store_append is its only caller, once per record. */
+static inline __attribute__((always_inline)) void
 enqueue(struct store *s, uint64_t seq, uint32_t pos, int evict,
     const struct store_rec *r)
 {
