@@ -1704,14 +1704,17 @@ prefetch_ent(const struct ent *e)
 	__builtin_prefetch(e, 1);
 }
 
-/* Prefetch the entry a direct map cell names (entry 0 for an empty cell:
- * no test, and a useless fetch is cheaper than a branch). */
+/* Prefetch the entry a direct map cell names (for an empty cell, the
+ * line before the array: no test, a useless fetch is cheaper than a
+ * branch, and a prefetch never faults; the address is worked out as an
+ * integer, so no pointer leaves the array). */
 PREFETCH_FN void
 prefetch_mapped(const struct sindex *x, uint32_t key)
 {
-	uint32_t v = x->map[key];
+	uintptr_t v = x->map[key];
 
-	prefetch_ent(&x->e[v ? v - 1 : 0]);
+	__builtin_prefetch((const void *)((uintptr_t)x->e +
+	    (v - 1) * sizeof *x->e), 1);
 }
 
 /* Prefetch step 1 of a queued operation: the pair slot and the direct map
