@@ -1753,7 +1753,8 @@ prefetch2(const struct store *s, struct op *o)
 			break;
 		}
 	/* the keys are mapped (index_reserve saw to it before the operation
-	 * was queued); a key with no entry yet fetches entry 0 */
+	 * was queued); a key with no entry yet fetches the line before the
+	 * entries */
 	prefetch_mapped(&s->ix[STORE_IX_SRCADDR], o->src);
 	prefetch_mapped(&s->ix[STORE_IX_DSTADDR], o->dst);
 	prefetch_mapped(&s->ix[STORE_IX_DSTPORT], o->dport);
