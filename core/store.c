@@ -85,9 +85,10 @@
  * goes, its entry is freed; an entry is created with the head of the
  * record about to join it, so the link (seq - head) needs no test.  Every
  * record has one action key (0: none), so the ring's totals are the sum
- * of the action index's entries and are not kept apart.  store_append reserves entry room for 256
- * appends at a time (index_reserve), so most appends only check that
- * their direct-map keys fit and the pair hash has room.
+ * of the action index's entries and are not kept apart.  store_append
+ * reserves entry room for 256 appends at a time (index_reserve), so most
+ * appends only check that their direct-map keys fit and the pair hash
+ * has room.
  *
  * Context memo.  A record's context tuple is found through a 4096-slot
  * direct-mapped memo, slotted by format id and the tail of interface-id
