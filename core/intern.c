@@ -484,10 +484,28 @@ intern_addr_get(struct intern_addrs *t, const struct flow_addr *a)
 	return intern_addr_get_hashed(t, a, intern_addr_hash(a));
 }
 
+static uint32_t addr_get_slow(struct intern_addrs *t,
+    const struct flow_addr *a, uint64_t h);
+
 /* Find or add an address of known hash h and take a reference. */
 uint32_t
 intern_addr_get_hashed(struct intern_addrs *t, const struct flow_addr *a,
     uint64_t h)
+{
+	/* most addresses are in their home slot: that probe, and no more,
+	 * is done here, so the common case saves no registers */
+	uint32_t id = t->x.slot[(uint32_t)h & t->x.mask];
+
+	if (id && memcmp(t->e[id].a.b, a->b, 16) == 0) {
+		t->e[id].refs++;
+		return id;
+	}
+	return addr_get_slow(t, a, h);
+}
+
+/* intern_addr_get_hashed past its first probe. */
+static __attribute__((noinline)) uint32_t
+addr_get_slow(struct intern_addrs *t, const struct flow_addr *a, uint64_t h)
 {
 	uint32_t id = addr_lookup(t, a, h);
 

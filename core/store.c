@@ -82,9 +82,13 @@
  *     check that it still holds records of that key.
  * apply_add and apply_evict update the nine indexes with one call each
  * (a constant index: no loop over a switch).  When a key's last record
- * goes, its entry is freed.  store_append reserves entry room for 256
- * appends at a time (index_reserve), so most appends only check that
- * their direct-map keys fit and the pair hash has room.
+ * goes, its entry is freed; an entry is created with the head of the
+ * record about to join it, so the link (seq - head) needs no test.  Every
+ * record has one action key (0: none), so the ring's totals are the sum
+ * of the action index's entries and are not kept apart.  store_append
+ * reserves entry room for 256 appends at a time (index_reserve), so most
+ * appends only check that their direct-map keys fit and the pair hash
+ * has room.
  *
  * Context memo.  A record's context tuple is found through a 4096-slot
  * direct-mapped memo, slotted by format id and the tail of interface-id
@@ -299,9 +303,23 @@ struct sindex {
 	uint8_t hashed;
 };
 
-/* Running totals of a set of records. */
+/* Running totals of a set of records (at most a ring's: the counts fit
+ * 32 bits, and recs/flows and rejects/skipdata are each one 64-bit word,
+ * updated by one add as in an entry). */
 struct tot {
-	uint64_t recs, flows, rejects, skipdata, packets, bytes;
+	union {
+		uint64_t rf;
+		struct {
+			uint32_t recs, flows;
+		};
+	};
+	union {
+		uint64_t rs;
+		struct {
+			uint32_t rejects, skipdata;
+		};
+	};
+	uint64_t packets, bytes;
 };
 
 /* What the store keeps beside each context tuple. */
@@ -395,6 +413,8 @@ struct store {
 	uint32_t lmask;		/* staged positions: bit i is lbase + i */
 	struct farlink *far;	/* distances of escaped 16-bit links */
 	uint32_t farmask, farused;
+	uint32_t farroom;	/* far_reserve has nothing to do while farused
+				 * is below (0: no table yet) */
 	int draining;
 	struct store_rec *recs;
 	uint32_t *link[STORE_IX_COUNT];	/* 32-bit links (!IX_NEAR) */
@@ -411,7 +431,6 @@ struct store {
 	uint32_t widemask, wideused;
 	struct blk *blk;
 	uint32_t nblk, curblk;
-	struct tot tot;
 	uint64_t appended, evicted, dropped;
 	uint32_t watermark;
 	int has_watermark;
@@ -632,18 +651,19 @@ far_get(const struct store *s, int ix, uint64_t seq)
 	return 0;
 }
 
-/* Make room for the escapes the queued indexings may add (each at most
- * one per 16-bit index); -1 on OOM.  A full table is rebuilt without the
- * entries of evicted records, so it holds about what the ring needs. */
+/* Escapes the queued indexings may add: at most one per 16-bit index
+ * each, for the LAG queued ones, this one and one more. */
+#define FAR_NEED (NEAR_COUNT * (LAG + 2))
+
+/* far_reserve when the table is missing or too full: rebuild it without
+ * the entries of evicted records, so it holds about what the ring needs;
+ * -1 on OOM. */
 static int
-far_reserve(struct store *s)
+far_rebuild(struct store *s)
 {
-	uint32_t need = NEAR_COUNT * (LAG + 2), n = 64, i, j, live = 0;
+	uint32_t need = FAR_NEED, n = 64, i, j, live = 0;
 	struct farlink *nf;
 
-	if (s->far && (uint64_t)(s->farused + need) * 2 <=
-	    (uint64_t)s->farmask + 1)
-		return 0;
 	for (i = 0; s->far && i <= s->farmask; i++)
 		if (s->far[i].key && (s->far[i].key - 1) >> 4 >= s->first)
 			live++;
@@ -664,7 +684,16 @@ far_reserve(struct store *s)
 	s->far = nf;
 	s->farmask = n - 1;
 	s->farused = live;
+	/* (farused + need) * 2 <= n while farused < farroom */
+	s->farroom = n / 2 - need + 1;
 	return 0;
+}
+
+/* Make room for the escapes the queued indexings may add; -1 on OOM. */
+static inline int
+far_reserve(struct store *s)
+{
+	return s->farused < s->farroom ? 0 : far_rebuild(s);
 }
 
 /* The link of record seq (at pos) in index ix: the distance back to the
@@ -765,35 +794,34 @@ store_rec_span(const struct store *s, const struct store_rec *r, uint32_t *t0,
 	return rec_span(s, r, t0, t1);
 }
 
-/* A record's contribution to flows, rejects, skipdata, packets, bytes. */
+/* A record's contribution to flows, rejects, skipdata, packets, bytes
+ * (no branch but for a wide record: rec_fill leaves absent packets and
+ * bytes 0, so a flow's are taken as they are). */
 static inline void
 rec_counts(const struct store *s, const struct store_rec *r, struct counts *c)
 {
 	unsigned st = (r->e1 >> 2) & 3;
+	uint64_t m, packets = r->packets;
+	union pair32 u;
 
+	/* log-status absent (0) or OK (1): a flow */
+	c->flow = st < STATUS_NODATA;
 	c->skip = st == STATUS_SKIPDATA;
-	c->flow = st != STATUS_NODATA && st != STATUS_SKIPDATA;
-	c->rej = c->flow && (r->e1 & 3) == ACTION_REJECT;
-	c->bytes = c->flow && (r->has & STORE_H_BYTES) ? rec_bytes(r) : 0;
-	c->packets = 0;
-	if (c->flow && (r->has & STORE_H_PACKETS)) {
-		if (r->has & STORE_H_WIDE) {
-			uint64_t a, b;
+	c->rej = c->flow & ((r->e1 & 3) == ACTION_REJECT);
+	m = (uint64_t)0 - c->flow;
+	if (r->has & STORE_H_WIDE) {
+		uint64_t a, b;
 
-			rec_exact(s, r, &c->packets, &a, &b);
-		} else
-			c->packets = r->packets;
+		rec_exact(s, r, &packets, &a, &b);
 	}
-	{
-		union pair32 u;
-
-		u.h.a = 1;
-		u.h.b = c->flow;
-		c->rf = u.w;
-		u.h.a = c->rej;
-		u.h.b = c->skip;
-		c->rs = u.w;
-	}
+	c->packets = packets & m;
+	c->bytes = rec_bytes(r) & m;
+	u.h.a = 1;
+	u.h.b = c->flow;
+	c->rf = u.w;
+	u.h.a = c->rej;
+	u.h.b = c->skip;
+	c->rs = u.w;
 }
 
 /* The record's contribution to totals (times not set). */
@@ -820,17 +848,13 @@ static inline void
 tot_apply(struct tot *t, const struct counts *c, int sign)
 {
 	if (sign > 0) {
-		t->recs++;
-		t->flows += c->flow;
-		t->rejects += c->rej;
-		t->skipdata += c->skip;
+		t->rf += c->rf;
+		t->rs += c->rs;
 		t->packets += c->packets;
 		t->bytes += c->bytes;
 	} else {
-		t->recs--;
-		t->flows -= c->flow;
-		t->rejects -= c->rej;
-		t->skipdata -= c->skip;
+		t->rf -= c->rf;
+		t->rs -= c->rs;
 		t->packets -= c->packets;
 		t->bytes -= c->bytes;
 	}
@@ -849,6 +873,30 @@ tot_public(const struct tot *t, struct store_totals *out)
 	out->skipdata = t->skipdata;
 	out->nodata = t->recs - t->flows - t->skipdata;
 	out->times = -1;
+}
+
+/* Totals of the whole ring: the sum of the action index's entries (every
+ * record is in exactly one, key 0 when it has no action), so appends keep
+ * no separate ring totals (drained). */
+static void
+ring_tot(const struct store *s, struct tot *t)
+{
+	const struct sindex *x = &s->ix[STORE_IX_ACTION];
+	uint32_t i;
+
+	memset(t, 0, sizeof *t);
+	for (i = 0; i < x->ne; i++) {
+		const struct ent *e = &x->e[i];
+
+		if (e->recs == 0)
+			continue;
+		t->recs += e->recs;
+		t->flows += e->flows;
+		t->rejects += e->rejects;
+		t->skipdata += e->skipdata;
+		t->packets += e->packets;
+		t->bytes += e->bytes;
+	}
 }
 
 /* Symbol id of a context field of a record. */
@@ -995,9 +1043,11 @@ ix_prealloc(struct sindex *x, uint32_t n)
 	x->hugeat = ((uint32_t)2 << 20) / sizeof *x->e;
 }
 
-/* Create the entry of key (room reserved); returns its index. */
+/* Create the entry of key (room reserved) for the record whose sequence
+ * number's low 32 bits are head, about to be added to it (its link is then
+ * head - head = 0, the end of the chain); returns its index. */
 static uint32_t
-ix_create(struct sindex *x, uint64_t key)
+ix_create(struct sindex *x, uint64_t key, uint32_t head)
 {
 	uint32_t id;
 	struct ent *e;
@@ -1017,6 +1067,7 @@ ix_create(struct sindex *x, uint64_t key)
 	e = &x->e[id];
 	memset(e, 0, sizeof *e);
 	e->key = key;
+	e->head = head;
 	e->first = UINT32_MAX;
 	x->live++;
 	if (!x->hashed) {
@@ -1033,14 +1084,14 @@ ix_create(struct sindex *x, uint64_t key)
 	return id;
 }
 
-/* Find or create the entry of key in a direct-mapped index (room and key
- * reserved). */
+/* Find or create (for the record head, as ix_create) the entry of key in
+ * a direct-mapped index (room and key reserved). */
 static inline uint32_t
-map_get(struct sindex *x, uint64_t key)
+map_get(struct sindex *x, uint64_t key, uint32_t head)
 {
 	uint32_t v = x->map[key];
 
-	return v ? v - 1 : ix_create(x, key);
+	return v ? v - 1 : ix_create(x, key, head);
 }
 
 /* Find the entry of a pair key whose hash is h, or NO_ENT. */
@@ -1070,13 +1121,14 @@ pair_find_hint(const struct sindex *x, uint64_t key, uint64_t h,
 	return pair_find(x, key, h);
 }
 
-/* Find or create the entry of key (room reserved). */
+/* Find or create (for the record head, as ix_create) the entry of key
+ * (room reserved). */
 static inline uint32_t
-ix_get(struct sindex *x, uint64_t key)
+ix_get(struct sindex *x, uint64_t key, uint32_t head)
 {
 	uint32_t id = ix_find(x, key);
 
-	return id != NO_ENT ? id : ix_create(x, key);
+	return id != NO_ENT ? id : ix_create(x, key, head);
 }
 
 /* Free an entry whose last record left. */
@@ -1132,9 +1184,11 @@ ent_add(struct store *s, int ix, uint32_t id, uint64_t seq, uint32_t pos,
 	struct ent *e = &s->ix[ix].e[id];
 	uint32_t d;
 
-	/* the distance to the head fits 32 bits, so mod 2^32 is exact;
-	 * staged (link_group), written out a cache line at a time */
-	d = e->recs ? (uint32_t)seq - e->head : 0;
+	/* the distance to the head fits 32 bits, so mod 2^32 is exact (a
+	 * live entry holds records, so the head is in the ring; a new one
+	 * has this record's seq as head: 0, no link); staged (link_group),
+	 * written out a cache line at a time */
+	d = (uint32_t)seq - e->head;
 	if (IX_NEAR(ix) && d >= NEAR_ESC) {
 		far_put(s, ix, seq, d);
 		d = NEAR_ESC;
@@ -1236,26 +1290,37 @@ ent_public(const struct ent *e, struct store_totals *t)
 /* ---- formats ---- */
 
 /* Tell whether two formats have the same slots (format_equal, inline: it
- * runs once per record). */
+ * runs once per record; 16 slots a compare, the bytes past the last slot
+ * masked off). */
 static inline int
 fmt_same(const struct format *a, const struct format *b)
 {
-	uint64_t x, y;
-	unsigned i, n = a->n;
+	unsigned n = a->n;
 
 	if (n != b->n)
 		return 0;
-	if (n < 8)
-		return memcmp(a->field, b->field, n) == 0;
-	for (i = 0; i + 8 < n; i += 8) {
-		memcpy(&x, a->field + i, 8);
-		memcpy(&y, b->field + i, 8);
-		if (x != y)
-			return 0;
+#if defined(__SSE2__) && FORMAT_MAX % 16 == 0
+	{
+		unsigned i, m;
+
+		for (i = 0; i + 16 < n; i += 16) {
+			m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+			    _mm_loadu_si128((const __m128i *)(const void *)
+			    (a->field + i)),
+			    _mm_loadu_si128((const __m128i *)(const void *)
+			    (b->field + i))));
+			if (m != 0xffff)
+				return 0;
+		}
+		/* i + 16 <= FORMAT_MAX: n - i slots, 0 to 16, are left */
+		m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(
+		    _mm_loadu_si128((const __m128i *)(const void *)(a->field + i)),
+		    _mm_loadu_si128((const __m128i *)(const void *)(b->field + i))));
+		return (~m & (0xffffu >> (16 - (n - i)))) == 0;
 	}
-	memcpy(&x, a->field + n - 8, 8);
-	memcpy(&y, b->field + n - 8, 8);
-	return x == y;
+#else
+	return memcmp(a->field, b->field, n) == 0;
+#endif
 }
 
 /* Find or add the store's copy of a format; returns its id (0: none). */
@@ -1564,7 +1629,6 @@ apply_evict(struct store *s, uint64_t seq, uint32_t pos, uint64_t h,
 	tot_apply(&cd->t, &c, -1);
 	if (cd->t.recs == 0)
 		cd->ent[0] = NO_ENT;	/* its entries may go: resolve again */
-	tot_apply(&s->tot, &c, -1);
 	if (r->has & STORE_H_WIDE)
 		wide_del(s, pos);
 	if (r->src)
@@ -1600,31 +1664,32 @@ apply_add(struct store *s, uint64_t seq, uint32_t pos, uint64_t h,
 	link_group(s, pos);
 	if (cd->ent[0] == NO_ENT)
 		for (k = 0; k < 4; k++)
-			cd->ent[k] = ix_get(&s->ix[k], rec_key(s, k, r));
+			cd->ent[k] = ix_get(&s->ix[k], rec_key(s, k, r),
+			    (uint32_t)seq);
 	/* one call per index with a constant ix, so each is specialised */
 	ent_add(s, STORE_IX_ACCOUNT, cd->ent[0], seq, pos, &c, t0, t1);
 	ent_add(s, STORE_IX_VPC, cd->ent[1], seq, pos, &c, t0, t1);
 	ent_add(s, STORE_IX_SUBNET, cd->ent[2], seq, pos, &c, t0, t1);
 	ent_add(s, STORE_IX_ENI, cd->ent[3], seq, pos, &c, t0, t1);
-	ent_add(s, STORE_IX_SRCADDR, map_get(&s->ix[STORE_IX_SRCADDR], r->src),
-	    seq, pos, &c, t0, t1);
-	ent_add(s, STORE_IX_DSTADDR, map_get(&s->ix[STORE_IX_DSTADDR], r->dst),
-	    seq, pos, &c, t0, t1);
+	ent_add(s, STORE_IX_SRCADDR, map_get(&s->ix[STORE_IX_SRCADDR], r->src,
+	    (uint32_t)seq), seq, pos, &c, t0, t1);
+	ent_add(s, STORE_IX_DSTADDR, map_get(&s->ix[STORE_IX_DSTADDR], r->dst,
+	    (uint32_t)seq), seq, pos, &c, t0, t1);
 	{
 		struct sindex *x = &s->ix[STORE_IX_PAIR];
 		uint64_t key = rec_key(s, STORE_IX_PAIR, r);
 		uint32_t id = pair_find_hint(x, key, h, pent);
 
 		if (id == NO_ENT)
-			id = ix_create(x, key);
+			id = ix_create(x, key, (uint32_t)seq);
 		ent_add(s, STORE_IX_PAIR, id, seq, pos, &c, t0, t1);
 	}
 	ent_add(s, STORE_IX_DSTPORT, map_get(&s->ix[STORE_IX_DSTPORT],
-	    rec_key(s, STORE_IX_DSTPORT, r)), seq, pos, &c, t0, t1);
-	ent_add(s, STORE_IX_ACTION, map_get(&s->ix[STORE_IX_ACTION], r->e1 & 3),
-	    seq, pos, &c, t0, t1);
+	    rec_key(s, STORE_IX_DSTPORT, r), (uint32_t)seq), seq, pos, &c, t0,
+	    t1);
+	ent_add(s, STORE_IX_ACTION, map_get(&s->ix[STORE_IX_ACTION], r->e1 & 3,
+	    (uint32_t)seq), seq, pos, &c, t0, t1);
 	tot_apply(&cd->t, &c, 1);
-	tot_apply(&s->tot, &c, 1);
 	s->lmask |= (uint32_t)1 << (pos - s->lbase);
 }
 
@@ -1640,14 +1705,17 @@ prefetch_ent(const struct ent *e)
 	__builtin_prefetch(e, 1);
 }
 
-/* Prefetch the entry a direct map cell names (entry 0 for an empty cell:
- * no test, and a useless fetch is cheaper than a branch). */
+/* Prefetch the entry a direct map cell names (for an empty cell, the
+ * line before the array: no test, a useless fetch is cheaper than a
+ * branch, and a prefetch never faults; the address is worked out as an
+ * integer, so no pointer leaves the array). */
 PREFETCH_FN void
 prefetch_mapped(const struct sindex *x, uint32_t key)
 {
-	uint32_t v = x->map[key];
+	uintptr_t v = x->map[key];
 
-	prefetch_ent(&x->e[v ? v - 1 : 0]);
+	__builtin_prefetch((const void *)((uintptr_t)x->e +
+	    (v - 1) * sizeof *x->e), 1);
 }
 
 /* Prefetch step 1 of a queued operation: the pair slot and the direct map
@@ -1686,7 +1754,8 @@ prefetch2(const struct store *s, struct op *o)
 			break;
 		}
 	/* the keys are mapped (index_reserve saw to it before the operation
-	 * was queued); a key with no entry yet fetches entry 0 */
+	 * was queued); a key with no entry yet fetches the line before the
+	 * entries */
 	prefetch_mapped(&s->ix[STORE_IX_SRCADDR], o->src);
 	prefetch_mapped(&s->ix[STORE_IX_DSTADDR], o->dst);
 	prefetch_mapped(&s->ix[STORE_IX_DSTPORT], o->dport);
@@ -1707,8 +1776,9 @@ apply_one(struct store *s)
 }
 
 /* Queue an operation on record r (at pos), advance the prefetch steps,
- * apply what is due.  r may be the caller's copy of the ring record. */
-static void
+ * apply what is due.  r may be the caller's copy of the ring record.
+ * Inlined: store_append is its only caller, once per record. */
+static inline __attribute__((always_inline)) void
 enqueue(struct store *s, uint64_t seq, uint32_t pos, int evict,
     const struct store_rec *r)
 {
@@ -1778,15 +1848,53 @@ pkt_code(const struct flow *f, int pkt, int same, int other)
 	return PC_DETAIL;
 }
 
-/* Fill the in-place fields of a record; returns 1 when it is wide (exact
- * values in *w). */
+/* Bit of field id in flow.present[0] (ids below 64). */
+#define PBIT(id) ((uint64_t)1 << (id))
+
+/* The fields rec_fill reads (all below 64), and those of them a v2
+ * record has: every one but tcp-flags, type, the pkt-* addresses,
+ * flow-direction, traffic-path and encryption-status. */
+#define FILL_FIELDS (PBIT(F_SRCPORT) | PBIT(F_DSTPORT) | PBIT(F_PROTOCOL) | \
+	PBIT(F_TCP_FLAGS) | PBIT(F_BYTES) | PBIT(F_PACKETS) | PBIT(F_START) | \
+	PBIT(F_END) | PBIT(F_ACTION) | PBIT(F_LOG_STATUS) | PBIT(F_TYPE) | \
+	PBIT(F_FLOW_DIRECTION) | PBIT(F_TRAFFIC_PATH) | \
+	PBIT(F_ENCRYPTION_STATUS) | PBIT(F_PKT_SRCADDR) | PBIT(F_PKT_DSTADDR))
+#define FILL_V2 (PBIT(F_SRCPORT) | PBIT(F_DSTPORT) | PBIT(F_PROTOCOL) | \
+	PBIT(F_BYTES) | PBIT(F_PACKETS) | PBIT(F_START) | PBIT(F_END) | \
+	PBIT(F_ACTION) | PBIT(F_LOG_STATUS))
+
+/* Fill the in-place fields of a record (r zeroed); returns 1 when it is
+ * wide (exact values in *w).  A record with exactly the v2 fields that
+ * is not wide takes a straight line. */
 static int
 rec_fill(const struct flow *f, struct store_rec *r, struct wide *w)
 {
 	uint64_t packets = f->v[F_PACKETS].u, start = f->v[F_START].u;
 	uint64_t end = f->v[F_END].u;
 	unsigned has = 0, e1, e2 = 0;
-	int hs = flow_has(f, F_START), he = flow_has(f, F_END), wide = 0;
+	int hs, he, wide = 0;
+
+	/* end < start wraps end - start past UINT16_MAX: wide */
+	if ((f->present[0] & FILL_FIELDS) == FILL_V2 &&
+	    ((packets | end) >> 32) == 0 && end - start <= UINT16_MAX) {
+		r->sport = (uint16_t)f->v[F_SRCPORT].u;
+		r->dport = (uint16_t)f->v[F_DSTPORT].u;
+		r->proto = (uint8_t)f->v[F_PROTOCOL].u;
+		r->bytes_lo = (uint32_t)f->v[F_BYTES].u;
+		r->bytes_hi = (uint32_t)(f->v[F_BYTES].u >> 32);
+		r->packets = (uint32_t)packets;
+		r->start = (uint32_t)start;
+		r->dur = (uint16_t)(end - start);
+		r->has = (uint16_t)(STORE_H_SPORT | STORE_H_DPORT |
+		    STORE_H_PROTO | STORE_H_BYTES | STORE_H_PACKETS |
+		    STORE_H_START | STORE_H_END |
+		    (f->flags & FLOW_MS_TIME ? STORE_H_MSTIME : 0));
+		r->e1 = (uint8_t)(((unsigned)f->v[F_ACTION].u & 3) |
+		    ((unsigned)f->v[F_LOG_STATUS].u & 3) << 2);
+		return 0;
+	}
+	hs = flow_has(f, F_START);
+	he = flow_has(f, F_END);
 
 	if (flow_has(f, F_SRCPORT)) {
 		has |= STORE_H_SPORT;
@@ -2065,6 +2173,30 @@ memo_hit(struct store *s, const struct ctxmemo *m, const struct flow *f,
 	 * that size, so no compare reads past the key. */
 	/* a key of this format holds its n fields (memo_fill), so the walk
 	 * stays inside it; the end is checked once after */
+	if (((f->present[0] & fi->cbits[0]) ^ fi->cbits[0]) == 0 &&
+	    ((f->present[1] & fi->cbits[1]) ^ fi->cbits[1]) == 0) {
+		/* every context field present (the common case): an absent
+		 * one in the key (0xff) differs from a number's marker
+		 * (0xfe) and from any length the compare lets through */
+		for (i = 0; i < n; i++) {
+			const union flow_val *v = &f->v[fi->cf[i]];
+
+			if (fi->cnum[i]) {
+				if (*k != 0xfe ||
+				    !key_eq(k + 1, (const char *)&v->u, 8))
+					return 0;
+				k += 9;
+			} else {
+				if (v->s.len >= 0xfe || *k != v->s.len ||
+				    !key_eq(k + 1, v->s.p, v->s.len))
+					return 0;
+				k += 1 + v->s.len;
+			}
+		}
+		if (k != end)
+			return 0;
+		return intern_tuple_take(s->ctx, m->id, m->gen);
+	}
 	for (i = 0; i < n; i++) {
 		int id = fi->cf[i];
 		const union flow_val *v = &f->v[id];
@@ -2137,29 +2269,27 @@ rec_intern(struct store *s, const struct flow *f, struct store_rec *r,
     uint32_t fmt, uint32_t slot, const uint64_t ah[2], int *newctx)
 {
 	uint64_t ctake = ((uint64_t)1 << NCTX) - 1;
-	uint64_t atake = ((uint64_t)1 << NAUX) - 1;
-	unsigned levels, pc = (r->has >> STORE_H_PSRC_SHIFT) & 3;
+	unsigned pc = (r->has >> STORE_H_PSRC_SHIFT) & 3;
 	unsigned pd = (r->has >> STORE_H_PDST_SHIFT) & 3;
-	uint64_t extra;
 	int created, memo;
 
-	if (fmt) {
-		levels = s->fmts[fmt].levels;
-	} else {
-		levels = (flow_has(f, F_ACCOUNT_ID) ? LV_ACCOUNT : 0) |
-		    (flow_has(f, F_VPC_ID) ? LV_VPC : 0) |
-		    (flow_has(f, F_SUBNET_ID) ? LV_SUBNET : 0) |
-		    (flow_has(f, F_INTERFACE_ID) ? LV_ENI : 0);
-	}
-	if (pc != PC_DETAIL)
-		atake &= ~((uint64_t)1 << AP_PSRC);
-	if (pd != PC_DETAIL)
-		atake &= ~((uint64_t)1 << AP_PDST);
-	extra = levels | CTX_ALWAYS | (uint64_t)fmt << CTX_FMT_SHIFT;
 	*newctx = 0;
 	memo = memo_usable(s, f, fmt);
 	r->ctx = memo ? memo_hit(s, &s->memo[slot], f, fmt) : 0;
 	if (r->ctx == 0) {
+		/* a memo miss: the tuple's extra word is only needed here */
+		unsigned levels;
+		uint64_t extra;
+
+		if (fmt) {
+			levels = s->fmts[fmt].levels;
+		} else {
+			levels = (flow_has(f, F_ACCOUNT_ID) ? LV_ACCOUNT : 0) |
+			    (flow_has(f, F_VPC_ID) ? LV_VPC : 0) |
+			    (flow_has(f, F_SUBNET_ID) ? LV_SUBNET : 0) |
+			    (flow_has(f, F_INTERFACE_ID) ? LV_ENI : 0);
+		}
+		extra = levels | CTX_ALWAYS | (uint64_t)fmt << CTX_FMT_SHIFT;
 		r->ctx = intern_tuple_get(s->ctx, f, ctake, extra, newctx);
 		if (r->ctx == 0)
 			return -1;
@@ -2171,6 +2301,12 @@ rec_intern(struct store *s, const struct flow *f, struct store_rec *r,
 	r->aux = 0;
 	if (((f->present[0] & s->auxbits[0]) | (f->present[1] & s->auxbits[1]) |
 	    (pc == PC_DETAIL) | (pd == PC_DETAIL)) != 0) {
+		uint64_t atake = ((uint64_t)1 << NAUX) - 1;
+
+		if (pc != PC_DETAIL)
+			atake &= ~((uint64_t)1 << AP_PSRC);
+		if (pd != PC_DETAIL)
+			atake &= ~((uint64_t)1 << AP_PDST);
 		r->aux = intern_tuple_get(s->aux, f, atake, 0, &created);
 		if (created < 0)
 			goto fail_ctx;
@@ -3096,8 +3232,11 @@ store_index_each(struct store *s, int ix, void (*fn)(void *arg,
 void
 store_totals(const struct store *s, struct store_totals *t)
 {
+	struct tot rt;
+
 	drain(s);
-	tot_public(&s->tot, t);
+	ring_tot(s, &rt);
+	tot_public(&rt, t);
 	t->times = store_span(s, &t->first, &t->last);
 }
 
@@ -3348,6 +3487,7 @@ store_unwatch(struct store *s, store_evict_fn fn, void *arg)
 void
 store_stats(const struct store *s, struct store_stats *st)
 {
+	struct tot rt;
 	int i;
 
 	drain(s);
@@ -3357,9 +3497,10 @@ store_stats(const struct store *s, struct store_stats *st)
 	st->appended = s->appended;
 	st->evicted = s->evicted;
 	st->dropped = s->dropped;
-	st->flows = s->tot.flows;
-	st->skipdata = s->tot.skipdata;
-	st->nodata = s->tot.recs - s->tot.flows - s->tot.skipdata;
+	ring_tot(s, &rt);
+	st->flows = rt.flows;
+	st->skipdata = rt.skipdata;
+	st->nodata = rt.recs - rt.flows - rt.skipdata;
 	st->symbols = intern_sym_count(s->syms);
 	st->addresses = intern_addr_count(s->addrs);
 	st->contexts = intern_tuple_count(s->ctx);
@@ -3467,7 +3608,7 @@ store_verify(struct store *s, char *err, size_t errlen)
 {
 	uint64_t n, seq, size = 64;
 	struct vmap m[STORE_IX_COUNT];
-	struct tot *ct = NULL, ring;
+	struct tot *ct = NULL, ring, rt;
 	uint32_t *symrefs = NULL, *addrrefs = NULL, *ctxrefs = NULL;
 	uint32_t *auxrefs = NULL, nwide = 0, lim, i;
 	uint64_t pins;
@@ -3547,7 +3688,8 @@ store_verify(struct store *s, char *err, size_t errlen)
 		if (r->dst)
 			addrrefs[r->dst]++;
 	}
-	if (tot_cmp(&ring, &s->tot))
+	ring_tot(s, &rt);
+	if (tot_cmp(&ring, &rt))
 		VFAIL("ring totals differ");
 	if (nwide != s->wideused)
 		VFAIL("%u wide records, %u wide entries", nwide, s->wideused);

@@ -896,6 +896,168 @@ flow_equal(const struct flow *a, const struct flow *b, char *why)
 	return 1;
 }
 
+/* Records of the v2 fields take rec_fill's straight line: every field
+ * absent in turn, NODATA/SKIPDATA, values at the edge of wide, times in
+ * milliseconds and a format change in between must read back exactly and
+ * count the same, in a ring that evicts and one that does not. */
+static void
+test_fill_paths(void **state)
+{
+	static const char *const lines[] = {
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 160 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 - 2 6 10 900 100 160 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 - 6 10 900 100 160 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 - 10 900 100 160 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 - 900 100 160 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 - 100 160 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 - 160 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 - ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 160 - OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 160 REJECT -",
+		"2 1 eni-1 - - - - - - - 100 160 - NODATA",
+		"2 1 eni-1 - - - - - - - 100 160 - SKIPDATA",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 160 REJECT NODATA",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 160 REJECT SKIPDATA",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 160 REJECT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 4294967295 900 100 160 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 4294967296 900 100 160 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 1099511627776 100 160 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 65635 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 65636 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 99 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 100 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 1700000000000 1700000060000 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 4294967200 4294967295 ACCEPT OK",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 4999999990000 5000000000000 ACCEPT OK",
+		"3 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 160 ACCEPT OK vpc-1 subnet-1 i-1 2 IPv4 10.0.0.1 10.0.0.9",
+		"2 1 eni-1 10.0.0.1 10.0.0.2 1 2 6 10 900 100 160 ACCEPT OK",
+	};
+	const size_t n = sizeof lines / sizeof *lines;
+	static const uint64_t caps[] = { 3, 100 };
+	struct format v3;
+	size_t c, i;
+
+	(void)state;
+	format_version(&v3, 3);
+	for (c = 0; c < sizeof caps / sizeof *caps; c++) {
+		struct store *s = store_new(caps[c]);
+		struct store_totals t;
+		uint64_t flows = 0, rejects = 0, skip = 0, packets = 0;
+		uint64_t bytes = 0;
+
+		for (i = 0; i < n; i++) {
+			struct flow f, g;
+			char why[256];
+			uint64_t seq;
+
+			parse_or_fail(lines[i][0] == '3' ? &v3 : NULL, lines[i],
+			    &f);
+			seq = store_append(s, &f);
+			assert_true(seq != STORE_NONE);
+			assert_int_equal(store_get(s, seq, &g), 0);
+			if (!flow_equal(&f, &g, why))
+				fail_msg("line %zu: %s", i, why);
+			assert_int_equal(f.flags & FLOW_MS_TIME,
+			    g.flags & FLOW_MS_TIME);
+			verify(s);
+			if (flow_has(&f, F_LOG_STATUS) &&
+			    f.v[F_LOG_STATUS].u == STATUS_SKIPDATA) {
+				skip++;
+				continue;
+			}
+			if (flow_has(&f, F_LOG_STATUS) &&
+			    f.v[F_LOG_STATUS].u == STATUS_NODATA)
+				continue;
+			flows++;
+			rejects += flow_has(&f, F_ACTION) &&
+			    f.v[F_ACTION].u == ACTION_REJECT;
+			packets += flow_has(&f, F_PACKETS) ?
+			    f.v[F_PACKETS].u : 0;
+			bytes += flow_has(&f, F_BYTES) ? f.v[F_BYTES].u : 0;
+		}
+		store_totals(s, &t);
+		if (caps[c] >= n) {
+			assert_int_equal(t.records, n);
+			assert_int_equal(t.flows, flows);
+			assert_int_equal(t.rejects, rejects);
+			assert_int_equal(t.skipdata, skip);
+			assert_int_equal(t.nodata, n - flows - skip);
+			assert_int_equal(t.packets, packets);
+			assert_int_equal(t.bytes, bytes);
+		} else
+			assert_int_equal(t.records, caps[c]);
+		store_free(s);
+	}
+}
+
+/* Formats of the same length that differ in one slot only (the last, or
+ * either side of a 16-slot step) are told apart record by record. */
+static void
+test_format_change(void **state)
+{
+	static const char *const name[] = {
+		"version", "account-id", "interface-id", "srcaddr", "dstaddr",
+		"srcport", "dstport", "protocol", "packets", "bytes", "start",
+		"end", "action", "log-status", "vpc-id", "subnet-id",
+		"instance-id", "tcp-flags", "type", "pkt-srcaddr",
+		"pkt-dstaddr", "region", "az-id", "sublocation-type",
+		"sublocation-id", "pkt-src-aws-service", "pkt-dst-aws-service",
+		"flow-direction", "traffic-path", "ecs-cluster-arn",
+		"ecs-cluster-name", "ecs-container-instance-arn",
+		"ecs-container-instance-id", "ecs-container-id",
+	};
+	static const char *const val[] = {
+		"5", "1", "eni-1", "10.0.0.1", "10.0.0.2", "1", "2", "6", "10",
+		"900", "100", "160", "ACCEPT", "OK", "vpc-1", "subnet-1", "i-1",
+		"2", "IPv4", "10.0.0.1", "10.0.0.9", "us-east-1", "use1-az1",
+		"-", "-", "-", "-", "ingress", "1", "arn-1", "c-1", "arn-2",
+		"ci-1", "cid-1",
+	};
+	static const int cases[][2] = {
+		{ 14, 13 }, { 16, 15 }, { 17, 16 }, { 17, 0 }, { 32, 31 },
+		{ 32, 16 }, { 33, 32 }, { 33, 15 },
+	};
+	size_t c;
+
+	(void)state;
+	for (c = 0; c < sizeof cases / sizeof *cases; c++) {
+		struct store *s = store_new(3);
+		struct format fmts[2];
+		char spec[2][1024], line[2][1024], err[128];
+		int n = cases[c][0], p = cases[c][1], k, i, j;
+
+		for (k = 0; k < 2; k++) {
+			spec[k][0] = line[k][0] = '\0';
+			for (i = 0; i < n; i++) {
+				/* the second has another field in slot p */
+				j = k == 1 && i == p ? n : i;
+				strcat(spec[k], i ? " " : "");
+				strcat(spec[k], name[j]);
+				strcat(line[k], i ? " " : "");
+				strcat(line[k], val[j]);
+			}
+			assert_int_equal(format_from_spec(spec[k], &fmts[k],
+			    err, sizeof err), 1);
+		}
+		assert_false(format_equal(&fmts[0], &fmts[1]));
+		for (i = 0; i < 8; i++) {
+			struct flow f, g;
+			char why[256];
+			uint64_t seq;
+
+			k = i & 1;
+			parse_or_fail(&fmts[k], line[k], &f);
+			seq = store_append(s, &f);
+			assert_true(seq != STORE_NONE);
+			assert_int_equal(store_get(s, seq, &g), 0);
+			if (!flow_equal(&f, &g, why))
+				fail_msg("%d/%d, record %d: %s", n, p, i, why);
+		}
+		verify(s);
+		store_free(s);
+	}
+}
+
 /* ---- brute force over the shadow ---- */
 
 /* The shadow: the records that should be in the ring. */
@@ -2079,6 +2241,8 @@ main(void)
 		cmocka_unit_test(test_span_timeless),
 		cmocka_unit_test(test_context_memo),
 		cmocka_unit_test(test_far_links),
+		cmocka_unit_test(test_fill_paths),
+		cmocka_unit_test(test_format_change),
 		cmocka_unit_test(test_property_tiny),
 		cmocka_unit_test(test_property_small),
 		cmocka_unit_test(test_property_large),
