@@ -2155,6 +2155,18 @@ memo_usable(const struct store *s, const struct flow *f, uint32_t fmt)
 	    (f->present[1] & s->ctxbits[1] & ~fi->cbits[1])) == 0;
 }
 
+/* Compare a present field's value v (a number when num is set) with the
+ * memo key field at k; the key's next field, or NULL if they differ. */
+static inline __attribute__((always_inline)) const uint8_t *
+memo_field(const uint8_t *k, int num, const union flow_val *v)
+{
+	if (num)
+		return *k == 0xfe && key_eq(k + 1, (const char *)&v->u, 8) ?
+		    k + 9 : NULL;
+	return v->s.len < 0xfe && *k == v->s.len &&
+	    key_eq(k + 1, v->s.p, v->s.len) ? k + 1 + v->s.len : NULL;
+}
+
 /* Take a reference on the context of memo m and return it if m holds a
  * live context of format fmt whose key the record's context fields
  * give; else return 0 holding nothing. */
@@ -2178,41 +2190,20 @@ memo_hit(struct store *s, const struct ctxmemo *m, const struct flow *f,
 		/* every context field present (the common case): an absent
 		 * one in the key (0xff) differs from a number's marker
 		 * (0xfe) and from any length the compare lets through */
+		for (i = 0; i < n; i++)
+			if ((k = memo_field(k, fi->cnum[i],
+			    &f->v[fi->cf[i]])) == NULL)
+				return 0;
+	} else {
 		for (i = 0; i < n; i++) {
-			const union flow_val *v = &f->v[fi->cf[i]];
+			int id = fi->cf[i];
 
-			if (fi->cnum[i]) {
-				if (*k != 0xfe ||
-				    !key_eq(k + 1, (const char *)&v->u, 8))
-					return 0;
-				k += 9;
-			} else {
-				if (v->s.len >= 0xfe || *k != v->s.len ||
-				    !key_eq(k + 1, v->s.p, v->s.len))
-					return 0;
-				k += 1 + v->s.len;
-			}
-		}
-		if (k != end)
-			return 0;
-		return intern_tuple_take(s->ctx, m->id, m->gen);
-	}
-	for (i = 0; i < n; i++) {
-		int id = fi->cf[i];
-		const union flow_val *v = &f->v[id];
-
-		if (!flow_has(f, id)) {
-			if (*k++ != 0xff)
+			if (!flow_has(f, id))
+				k = *k == 0xff ? k + 1 : NULL;
+			else
+				k = memo_field(k, fi->cnum[i], &f->v[id]);
+			if (k == NULL)
 				return 0;
-		} else if (fi->cnum[i]) {
-			if (*k != 0xfe || !key_eq(k + 1, (const char *)&v->u, 8))
-				return 0;
-			k += 9;
-		} else {
-			if (v->s.len >= 0xfe || *k != v->s.len ||
-			    !key_eq(k + 1, v->s.p, v->s.len))
-				return 0;
-			k += 1 + v->s.len;
 		}
 	}
 	if (k != end)
