@@ -21,9 +21,10 @@ flow_addr_is_v4(const struct flow_addr *a)
 	return memcmp(a->b, v4_prefix, 12) == 0;
 }
 
-/* Parse a dotted quad of exactly len bytes into out[0..3]; -1 if bad. */
-static int
-parse_v4(const char *s, size_t len, uint8_t out[4])
+/* Parse a dotted quad of exactly len bytes into out[0..3] (1 to 3 digits
+ * per part, no leading zero, at most 255); -1 if bad. */
+int
+flow_v4_parse(const char *s, size_t len, uint8_t out[4])
 {
 	size_t i = 0;
 	int part;
@@ -57,7 +58,7 @@ flow_addr_parse(const char *s, size_t len, struct flow_addr *out)
 
 	if (len >= 7 && len <= 15 && memchr(s, ':', len) == NULL) {
 		memcpy(out->b, v4_prefix, 12);
-		return parse_v4(s, len, out->b + 12);
+		return flow_v4_parse(s, len, out->b + 12);
 	}
 	if (len < 2 || len >= sizeof buf)
 		return -1;

@@ -75,6 +75,10 @@ flow_clear(struct flow *f)
 /* Tell whether an address is an IPv4 address (v4-mapped). */
 int flow_addr_is_v4(const struct flow_addr *a);
 
+/* Parse a dotted quad of exactly len bytes into out[0..3] (1 to 3 digits
+ * per part, no leading zero, at most 255); -1 if bad. */
+int flow_v4_parse(const char *s, size_t len, uint8_t out[4]);
+
 /* Parse an IPv4 or IPv6 address of len bytes; 0 on success, -1 if bad. */
 int flow_addr_parse(const char *s, size_t len, struct flow_addr *out);
 

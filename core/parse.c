@@ -917,32 +917,6 @@ fast_number(const char *b, size_t s, unsigned n, uint64_t *out)
 #endif
 }
 
-/* Parse a strict dotted quad of exactly n bytes at p (1 to 3 digits per
- * part, no leading zero, <= 255), as flow.c's parse_v4; -1 if bad. */
-static int
-dotted_quad(const unsigned char *p, size_t n, uint8_t out[4])
-{
-	size_t i = 0;
-	int part;
-
-	for (part = 0; part < 4; part++) {
-		unsigned v = 0;
-		size_t start = i;
-
-		while (i < n && (unsigned)(p[i] - '0') < 10 && i - start < 3)
-			v = v * 10 + (unsigned)(p[i++] - '0');
-		if (i == start || v > 255 || (i - start > 1 && p[start] == '0'))
-			return -1;
-		out[part] = (uint8_t)v;
-		if (part < 3) {
-			if (i >= n || p[i] != '.')
-				return -1;
-			i++;
-		}
-	}
-	return i == n ? 0 : -1;
-}
-
 #if !defined(__SSE2__)
 /* Store IPv4 octets (o's low byte first) as ::ffff:a.b.c.d (the SSE2
  * fast_v4 stores its vector instead). */
@@ -1037,8 +1011,7 @@ fast_v4(const char *b, size_t s, unsigned n, struct flow_addr *a)
 {
 	uint8_t q[4];
 
-	if (n < 7 || n > 15 ||
-	    dotted_quad((const unsigned char *)b + s, n, q) < 0)
+	if (n < 7 || n > 15 || flow_v4_parse(b + s, n, q) < 0)
 		return -1;
 	put_v4(a, (uint32_t)q[0] | (uint32_t)q[1] << 8 |
 	    (uint32_t)q[2] << 16 | (uint32_t)q[3] << 24);
@@ -1089,7 +1062,8 @@ fast_v6(const unsigned char *p, size_t n, struct flow_addr *a)
 		if (j < n && p[j] == '.') {
 			uint8_t q[4];
 
-			if (ng > 6 || dotted_quad(p + start, n - start, q) < 0)
+			if (ng > 6 || flow_v4_parse((const char *)p + start,
+			    n - start, q) < 0)
 				return -1;
 			g[ng++] = (unsigned)q[0] << 8 | q[1];
 			g[ng++] = (unsigned)q[2] << 8 | q[3];
