@@ -1859,6 +1859,12 @@ pkt_code(const struct flow *f, int pkt, int same, int other)
 	PBIT(F_END) | PBIT(F_ACTION) | PBIT(F_LOG_STATUS) | PBIT(F_TYPE) | \
 	PBIT(F_FLOW_DIRECTION) | PBIT(F_TRAFFIC_PATH) | \
 	PBIT(F_ENCRYPTION_STATUS) | PBIT(F_PKT_SRCADDR) | PBIT(F_PKT_DSTADDR))
+_Static_assert(F_SRCPORT < 64 && F_DSTPORT < 64 && F_PROTOCOL < 64 &&
+    F_TCP_FLAGS < 64 && F_BYTES < 64 && F_PACKETS < 64 && F_START < 64 &&
+    F_END < 64 && F_ACTION < 64 && F_LOG_STATUS < 64 && F_TYPE < 64 &&
+    F_FLOW_DIRECTION < 64 && F_TRAFFIC_PATH < 64 &&
+    F_ENCRYPTION_STATUS < 64 && F_PKT_SRCADDR < 64 && F_PKT_DSTADDR < 64,
+    "rec_fill's masks test present[0] only");
 #define FILL_V2 (PBIT(F_SRCPORT) | PBIT(F_DSTPORT) | PBIT(F_PROTOCOL) | \
 	PBIT(F_BYTES) | PBIT(F_PACKETS) | PBIT(F_START) | PBIT(F_END) | \
 	PBIT(F_ACTION) | PBIT(F_LOG_STATUS))
