@@ -604,7 +604,7 @@ walk_file(void *ctx, const char *path)
 {
 	struct walk_ctx *w = ctx;
 	char err[512];
-	struct source *src = source_open(path, err, sizeof err);
+	struct source *src = source_open_whole(path, err, sizeof err);
 
 	if (src == NULL) {
 		w->in->st.sources_failed++;
@@ -646,7 +646,7 @@ ingest_path(struct ingest *in, const char *path)
 			return -1;
 		return w.failed ? -1 : 0;
 	}
-	src = source_open(path, err, sizeof err);
+	src = source_open_whole(path, err, sizeof err);
 	if (src == NULL) {
 		in->st.sources_failed++;
 		ingest_say(in, "%s", err);

@@ -30,6 +30,22 @@
  *   start, scan and mbase together.
  * - A plain memory source is not copied at all: the caller's buffer is the
  *   data and it is never written to.
+ * - A file read once to its end (batch: source_open_whole) that is a
+ *   regular, uncompressed file of SOURCE_MAP_MIN bytes or more is mapped
+ *   instead of read: read(2) copies every byte once more, which cost a
+ *   fifth of the system time of a batch run.  The mapping is the data,
+ *   revealed SOURCE_MAP_STEP bytes at a time by fill() (so the line loop
+ *   is the same as for any buffer, and a refill is only a bigger `end`),
+ *   pages behind the lines are let go every SOURCE_MAP_DROP bytes so the
+ *   resident size stays small, and at the end of the mapping the tail
+ *   moves to a buffer and the source goes on with read(2) from there: a
+ *   file that grew is read to its new end, exactly as when read.  A file
+ *   that shrinks under a mapping would kill the process with SIGBUS on
+ *   the first page past its new end; a SIGBUS handler (made sure of at
+ *   each mapping, one mapping guarded at a time) puts zero pages there
+ *   instead and flags it, and the next fill() cuts the data back to the
+ *   file's new size and latches "the file shrank while it was read".
+ *   Lines before that stay read; other faults go to the previous handler.
  * - Lines longer than SOURCE_LINE_MAX: when the tail holds more than
  *   SOURCE_LINE_MAX + 1 bytes without a newline (the + 1 leaves room for a
  *   CR), the first SOURCE_LINE_MAX bytes are returned flagged too_long and
@@ -76,6 +92,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -91,6 +109,9 @@
 #define SOURCE_INBUF (256 * 1024)	/* compressed input buffer */
 #define SOURCE_CHUNK (32 * 1024)	/* plain bytes read at a time */
 #define SOURCE_SNIFF 4096		/* bytes looked at by source_sniff */
+#define SOURCE_MAP_MIN (1024 * 1024)	/* smallest file mapped */
+#define SOURCE_MAP_STEP (1024 * 1024)	/* mapped bytes revealed at a time */
+#define SOURCE_MAP_DROP (64 * 1024 * 1024)	/* pages let go at a time */
 
 _Static_assert(SOURCE_BUF > SOURCE_LINE_MAX + 2,
     "the line buffer must hold a whole maximal line and its CR LF");
@@ -117,6 +138,9 @@ struct source {
 	size_t mbase;		/* offset of bit 0 of mask */
 	uint64_t mask;		/* the newlines in data[start, scan) */
 	unsigned char *in;	/* compressed input buffer (gzip fd) */
+	const char *map;	/* a mapped file (the data), or NULL */
+	size_t maplen;		/* its length */
+	size_t dropped;		/* map[0, dropped) has been let go */
 	const unsigned char *mem;	/* gzip memory: input not yet given */
 	size_t mem_left;		/* to inflate, in uInt-sized pieces */
 	z_stream zs;
@@ -125,6 +149,15 @@ struct source {
 	char *name;
 	char err[256];
 };
+
+/* The one mapping guarded against SIGBUS: [lo, hi), hit when a fault in
+ * it was turned into zero pages (map_bus). */
+static struct {
+	volatile uintptr_t lo, hi;
+	volatile sig_atomic_t hit;
+	uintptr_t page;
+	struct sigaction old;
+} guard;
 
 /* Latch an error with a printf-style message. */
 static void
@@ -232,12 +265,11 @@ open_error(char *err, size_t errlen, const char *path, int errnum)
 		    strerror(errnum));
 }
 
-/* Open a file, or stdin for "-"; NULL with a message in err on failure. */
-struct source *
-source_open(const char *path, char *err, size_t errlen)
+/* Open a path for reading (stdin for "-"): a descriptor that is not a
+ * directory, or -1 with a message in err. */
+static int
+open_path(const char *path, char *err, size_t errlen, struct stat *sb)
 {
-	struct source *src;
-	struct stat sb;
 	int fd;
 
 	if (strcmp(path, "-") == 0)
@@ -246,17 +278,144 @@ source_open(const char *path, char *err, size_t errlen)
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		open_error(err, errlen, path, errno);
-		return NULL;
+		return -1;
 	}
-	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+	if (fstat(fd, sb) != 0)
+		memset(sb, 0, sizeof *sb);
+	if (S_ISDIR(sb->st_mode)) {
 		close(fd);
 		open_error(err, errlen, path, EISDIR);
-		return NULL;
+		return -1;
 	}
-	src = source_open_fd(fd, path);
+	return fd;
+}
+
+/* Wrap a descriptor opened by open_path; NULL with a message on failure. */
+static struct source *
+open_fd_or_say(int fd, const char *path, char *err, size_t errlen)
+{
+	struct source *src = source_open_fd(fd, path);
+
 	if (src == NULL)
 		open_error(err, errlen, path, ENOMEM);
 	return src;
+}
+
+/* Open a file, or stdin for "-"; NULL with a message in err on failure. */
+struct source *
+source_open(const char *path, char *err, size_t errlen)
+{
+	struct stat sb;
+	int fd = open_path(path, err, errlen, &sb);
+
+	return fd < 0 ? NULL : open_fd_or_say(fd, path, err, errlen);
+}
+
+/* SIGBUS handler: a fault in the guarded mapping (its file shrank) gets
+ * zero pages from the faulting page to the mapping's end and sets hit;
+ * any other goes back to the previous disposition, which then sees the
+ * fault again (or the signal, when it was sent rather than raised). */
+static void
+map_bus(int sig, siginfo_t *si, void *uc)
+{
+	uintptr_t a = (uintptr_t)si->si_addr, lo = guard.lo, hi = guard.hi;
+
+	(void)uc;
+	if (si->si_code > 0 && a >= lo && a < hi) {
+		a &= ~(guard.page - 1);
+		if (mmap((void *)a, hi - a, PROT_READ,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) !=
+		    MAP_FAILED) {
+			guard.hit = 1;
+			return;
+		}
+	}
+	sigaction(sig, &guard.old, NULL);
+	if (si->si_code <= 0)
+		raise(sig);
+}
+
+/* Make map_bus the SIGBUS handler (again, if something replaced it since
+ * the last mapping), keeping the one it replaces; -1 when it cannot be. */
+static int
+guard_install(void)
+{
+	struct sigaction sa, cur;
+	long page = sysconf(_SC_PAGESIZE);
+
+	if (page <= 0 || (page & (page - 1)) != 0 ||
+	    sigaction(SIGBUS, NULL, &cur) != 0)
+		return -1;
+	if ((cur.sa_flags & SA_SIGINFO) && cur.sa_sigaction == map_bus)
+		return 0;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_sigaction = map_bus;
+	sa.sa_flags = SA_SIGINFO | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	guard.page = (uintptr_t)page;
+	guard.old = cur;
+	return sigaction(SIGBUS, &sa, NULL);
+}
+
+/* Stop guarding and unmap a mapped source's file. */
+static void
+map_release(struct source *src)
+{
+	guard.hi = 0;
+	guard.lo = 0;
+	guard.hit = 0;
+	munmap((void *)src->map, src->maplen);
+	src->map = NULL;
+}
+
+/* Map a regular descriptor of sb->st_size bytes into a new source, or
+ * return NULL (the caller reads it instead). */
+static struct source *
+map_open(int fd, const char *path, const struct stat *sb)
+{
+	unsigned char magic[2];
+	struct source *src;
+	void *m;
+
+	if (!S_ISREG(sb->st_mode) || sb->st_size < SOURCE_MAP_MIN ||
+	    (uint64_t)sb->st_size > SIZE_MAX / 2 || guard.hi != 0 ||
+	    pread(fd, magic, 2, 0) != 2 || (magic[0] == 0x1f &&
+	    magic[1] == 0x8b) || guard_install() < 0)
+		return NULL;
+	src = source_new(path, "(file)");
+	if (src == NULL)
+		return NULL;
+	m = mmap(NULL, (size_t)sb->st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (m == MAP_FAILED) {
+		free(src->name);
+		free(src);
+		return NULL;
+	}
+	madvise(m, (size_t)sb->st_size, MADV_SEQUENTIAL);
+	src->fd = fd;
+	src->mode = MODE_PLAIN;
+	src->map = m;
+	src->maplen = (size_t)sb->st_size;
+	src->data = m;
+	guard.hit = 0;
+	guard.lo = (uintptr_t)m;
+	guard.hi = (uintptr_t)m + src->maplen;
+	return src;
+}
+
+/* Open a file that will be read once to its end; see source.h. */
+struct source *
+source_open_whole(const char *path, char *err, size_t errlen)
+{
+	struct source *src;
+	struct stat sb;
+	int fd = open_path(path, err, errlen, &sb);
+
+	if (fd < 0)
+		return NULL;
+	if (strcmp(path, "-") != 0 && (src = map_open(fd, path, &sb)) != NULL)
+		return src;
+	return open_fd_or_say(fd, path, err, errlen);
 }
 
 /* read(2) retried on EINTR; counts bytes, returns -1 with errno set. */
@@ -404,6 +563,73 @@ gzip_fill(struct source *src)
 	}
 }
 
+static int fill(struct source *src);
+
+/* The mapped file shrank under the source: cut the data back to its new
+ * size and latch the error. */
+static int
+map_shrank(struct source *src, uint64_t now)
+{
+	size_t was = src->end;
+
+	if (now < src->end)
+		src->end = now > src->start ? (size_t)now : src->start;
+	src->bytes -= was - src->end;
+	if (src->scan > src->end)
+		src->scan = src->end;
+	src->mbase = src->scan;		/* mask is empty in fill */
+	set_error(src, "%s", "the file shrank while it was read");
+	return FILL_ERROR;
+}
+
+/* More data of a mapped file: reveal its next step, or past the end of
+ * the mapping go on with read(2) (a file may have grown); FILL_* code. */
+static int
+map_fill(struct source *src)
+{
+	struct stat sb;
+	size_t n;
+
+	if (guard.hit || src->end == src->maplen) {
+		if (fstat(src->fd, &sb) != 0)
+			sb.st_size = guard.hit ? 0 : (off_t)src->maplen;
+		if (guard.hit || (uint64_t)sb.st_size < src->maplen)
+			return map_shrank(src, (uint64_t)sb.st_size);
+	}
+	if (src->end < src->maplen) {
+		if (src->start - src->dropped >= SOURCE_MAP_DROP) {
+			n = (src->start & ~(size_t)(guard.page - 1)) -
+			    src->dropped;
+			madvise((char *)src->map + src->dropped, n,
+			    MADV_DONTNEED);
+			src->dropped += n;
+		}
+		n = src->maplen - src->end;
+		if (n > SOURCE_MAP_STEP)
+			n = SOURCE_MAP_STEP;
+		src->end += n;
+		src->bytes += n;
+		return FILL_DATA;
+	}
+	/* The tail (no newline) moves to a buffer, as fill() would do. */
+	src->cap = SOURCE_BUF;
+	src->buf = malloc(src->cap);
+	if (src->buf == NULL ||
+	    lseek(src->fd, (off_t)src->maplen, SEEK_SET) < 0) {
+		set_error(src, "%s", src->buf == NULL ? "out of memory" :
+		    strerror(errno));
+		return FILL_ERROR;
+	}
+	memcpy(src->buf, src->data + src->start, src->end - src->start);
+	src->end -= src->start;
+	src->scan -= src->start;
+	src->mbase = src->scan;
+	src->start = 0;
+	src->data = src->buf;
+	map_release(src);
+	return fill(src);
+}
+
 /* Make room and append decoded data at end; returns a FILL_* code. */
 static int
 fill(struct source *src)
@@ -412,6 +638,8 @@ fill(struct source *src)
 
 	if (src->failed)
 		return FILL_ERROR;
+	if (src->map != NULL)
+		return map_fill(src);
 	if (src->buf == NULL)
 		return FILL_EOF;	/* plain memory: all data is there */
 	if (src->start > 0) {
@@ -747,6 +975,13 @@ source_name(const struct source *src)
 	return src->name;
 }
 
+/* 1 while the source reads a mapped file. */
+int
+source_is_mapped(const struct source *src)
+{
+	return src->map != NULL;
+}
+
 /* 1 when the stream is gzip-compressed. */
 int
 source_is_gzip(const struct source *src)
@@ -776,6 +1011,8 @@ source_close(struct source *src)
 		return;
 	if (src->zinit)
 		inflateEnd(&src->zs);
+	if (src->map != NULL)
+		map_release(src);
 	if (src->fd >= 0)
 		close(src->fd);
 	free(src->in);

@@ -40,6 +40,13 @@ enum {
 /* Open a file, or stdin for "-"; NULL with a message in err on failure. */
 struct source *source_open(const char *path, char *err, size_t errlen);
 
+/* Open a file that will be read once to its end (batch).  A regular,
+ * uncompressed file of 1 MiB or more is mapped rather than read (no copy
+ * of each byte); it reads the same lines, a file that grows is read to
+ * its new end, and one that shrinks meanwhile ends with an error instead
+ * of a crash.  Anything else is opened as by source_open. */
+struct source *source_open_whole(const char *path, char *err, size_t errlen);
+
 /* Wrap an open descriptor (taken over: closed by source_close). */
 struct source *source_open_fd(int fd, const char *name);
 
@@ -64,6 +71,9 @@ const char *source_error(const struct source *src);
 
 /* The name the source was opened with ("-" shows as "(stdin)"). */
 const char *source_name(const struct source *src);
+
+/* 1 while the source reads a mapped file (source_open_whole). */
+int source_is_mapped(const struct source *src);
 
 /* 1 when the stream is gzip-compressed. */
 int source_is_gzip(const struct source *src);

@@ -297,6 +297,163 @@ test_chunk_boundaries(void **state)
 	assert_non_null(src);
 	check_gen(src, n);
 	source_close(src);
+
+	/* The same file mapped: same lines, same count of bytes; past the
+	 * end of the mapping it reads on with read(2). */
+	src = source_open_whole(path, err, sizeof err);
+	assert_non_null(src);
+	assert_int_equal(source_is_mapped(src), 1);
+	check_gen(src, n);
+	assert_int_equal(source_bytes_read(src), len);
+	assert_int_equal(source_is_mapped(src), 0);
+	source_close(src);
+	free(text);
+	unlink(path);
+}
+
+/* Offset of the end of line n (after its newline) in gen_text. */
+static size_t
+gen_offset(unsigned n)
+{
+	char buf[400];
+	size_t off = 0;
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		off += gen_line(i, buf) + (i % 5 == 4) + 1;
+	return off;
+}
+
+/* A mapped file that grows after its end was read yields the new lines;
+ * small files, stdin and gzip files are not mapped. */
+static void
+test_mapped_grows(void **state)
+{
+	const char *path = tpath(0, "grow.log");
+	const unsigned n = 30000, more = 10;
+	char err[256], want[400];
+	struct source_line ln;
+	struct source *src;
+	size_t len, wl, zlen;
+	char *text = gen_text(n + more, &len);
+	size_t cut = gen_offset(n);
+	unsigned char *z;
+	FILE *f;
+	unsigned i;
+
+	(void)state;
+	write_file(path, text, cut);
+	src = source_open_whole(path, err, sizeof err);
+	assert_non_null(src);
+	assert_int_equal(source_is_mapped(src), 1);
+	check_gen(src, n);
+	f = fopen(path, "ab");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text + cut, 1, len - cut, f), len - cut);
+	assert_int_equal(fclose(f), 0);
+	for (i = n; i < n + more; i++) {
+		assert_int_equal(source_next(src, &ln), SOURCE_LINE);
+		wl = gen_line(i, want);
+		assert_int_equal(ln.len, wl);
+		assert_memory_equal(ln.p, want, wl);
+		assert_int_equal(ln.lineno, i + 1);
+	}
+	expect_eof(src);
+	assert_int_equal(source_bytes_read(src), len);
+	source_close(src);
+
+	write_file(path, text, 1000);
+	src = source_open_whole(path, err, sizeof err);
+	assert_non_null(src);
+	assert_int_equal(source_is_mapped(src), 0);
+	source_close(src);
+	z = gz(text, len, &zlen);
+	write_file(path, z, zlen);
+	src = source_open_whole(path, err, sizeof err);
+	assert_non_null(src);
+	assert_int_equal(source_is_mapped(src), 0);
+	check_gen(src, n + more);
+	assert_int_equal(source_is_gzip(src), 1);
+	source_close(src);
+	assert_null(source_open_whole(tmpdir, err, sizeof err));
+	assert_non_null(strstr(err, "directory"));
+	free(z);
+	free(text);
+	unlink(path);
+}
+
+/* Read a mapped gen_text file of n lines to past byte `at`, cut the file
+ * to `to` bytes, read on: the lines before the cut whole, the part of a
+ * line at the cut, then the error; returns the lines read. */
+static unsigned
+read_cut(const char *path, unsigned n, size_t at, size_t to)
+{
+	char err[256], want[400];
+	struct source_line ln;
+	struct source *src = source_open_whole(path, err, sizeof err);
+	size_t off = 0, wl;
+	unsigned i = 0;
+	int r;
+
+	assert_non_null(src);
+	assert_int_equal(source_is_mapped(src), 1);
+	while ((r = source_next(src, &ln)) == SOURCE_LINE) {
+		wl = gen_line(i, want);
+		if (off + wl > to) {	/* the line the cut went through */
+			assert_int_equal(ln.len, to - off);
+			assert_memory_equal(ln.p, want, ln.len);
+		} else {
+			assert_int_equal(ln.len, wl);
+			assert_memory_equal(ln.p, want, wl);
+		}
+		assert_int_equal(ln.lineno, ++i);
+		off += wl + ((i - 1) % 5 == 4) + 1;
+		if (off > at && off - (wl + ((i - 1) % 5 == 4) + 1) <= at)
+			assert_int_equal(truncate(path, (off_t)to), 0);
+	}
+	assert_int_equal(r, SOURCE_ERROR);
+	assert_non_null(strstr(source_error(src), "shrank"));
+	assert_true(i <= n);
+	source_close(src);
+	return i;
+}
+
+/* A mapped file cut short while it is read ends with an error, not a
+ * crash (SIGBUS), and every line before the cut is read whole. */
+static void
+test_mapped_shrinks(void **state)
+{
+	const char *path = tpath(0, "shrink.log");
+	const unsigned n = 30000;
+	size_t len, cut;
+	char *text = gen_text(n, &len);
+	unsigned k;
+
+	(void)state;
+	/* At a line's end, past the data revealed so far. */
+	for (k = 0; gen_offset(k) < 3 * 1024 * 1024 + 100000; k += 100)
+		;
+	cut = gen_offset(k);
+	write_file(path, text, len);
+	assert_int_equal(read_cut(path, n, 1200000, cut), k);
+	/* Inside a line, and inside the data already revealed. */
+	write_file(path, text, len);
+	cut = gen_offset(9000) + 5;
+	assert_int_equal(read_cut(path, n, gen_offset(8990), cut), 9001);
+	/* In the last page, found when the mapping ends. */
+	write_file(path, text, len);
+	cut = len - 100;
+	assert_int_equal(read_cut(path, n, len - 5000, cut), n);
+	/* The guard is free again: the next file is mapped. */
+	{
+		char err[256];
+		struct source *src = source_open_whole(path, err,
+		    sizeof err);
+
+		assert_non_null(src);
+		assert_int_equal(source_is_mapped(src), 1);
+		source_close(src);
+	}
 	free(text);
 	unlink(path);
 }
@@ -1235,6 +1392,8 @@ main(void)
 		cmocka_unit_test(test_plain_lines),
 		cmocka_unit_test(test_empty_file),
 		cmocka_unit_test(test_chunk_boundaries),
+		cmocka_unit_test(test_mapped_grows),
+		cmocka_unit_test(test_mapped_shrinks),
 		cmocka_unit_test(test_gzip_single),
 		cmocka_unit_test(test_gzip_multi_member),
 		cmocka_unit_test(test_gzip_truncated),
