@@ -73,6 +73,16 @@ hides() {
 	return 1
 }
 
+# Wait up to 5 s until a command succeeds.
+holds() {
+	local i
+	for i in $(seq 1 100); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
 # Resize the session's window.
 resize() {
 	tmux -L "$sock" resize-window -t t -x "$1" -y "$2"
