@@ -83,6 +83,21 @@ holds() {
 	return 1
 }
 
+# Print a command's output once two runs of it 0.1 s apart agree (up to
+# 5 s): curses writes a frame a line at a time, so one capture may catch
+# it half drawn.
+steady() {
+	local i a b
+	b=$("$@")
+	for i in $(seq 1 50); do
+		sleep 0.1
+		a=$("$@")
+		[ "$a" = "$b" ] && break
+		b=$a
+	done
+	printf '%s\n' "$a"
+}
+
 # Resize the session's window.
 resize() {
 	tmux -L "$sock" resize-window -t t -x "$1" -y "$2"

@@ -28,6 +28,11 @@ grows() {
 	return 1
 }
 
+# The tail's header and rows (up to the timeline).
+tail_rows() {
+	screen | sed -n '/TIME UTC/,/^bytes/p' | sed '$d'
+}
+
 # Tell whether the shell in the pane waits at its prompt ("$ " alone on
 # the last line that is not blank), so what is typed next goes to it.
 at_prompt() {
@@ -44,12 +49,11 @@ check "--demo: the record count grows" grows "${first:-0}"
 keys Tab Tab Down Down Down
 check "moving down stops following the newest record" \
 	eval 'shows "^\[Tail\] newest first *$"'
-rows=$(screen | sed -n '/TIME UTC/,/^bytes/p' | sed '$d')
+rows=$(steady tail_rows)
 now=$(records)
 grows "${now:-0}" >/dev/null
-sleep 0.3
 check "the tail stays put while records arrive" \
-	eval '[ "$(screen | sed -n "/TIME UTC/,/^bytes/p" | sed "\$d")" = "$rows" ]'
+	eval '[ "$(steady tail_rows)" = "$rows" ]'
 keys Home
 check "Home follows the newest records again" shows 'newest first, following'
 keys C-c
@@ -98,10 +102,10 @@ keys c Tab Tab
 check "Tab moves the focus to the tail" shows '^\[Tail\]'
 keys Enter
 check "Enter shows the record detail" \
-	eval 'shows "Record detail" && screen | grep -Eq "^ +srcaddr +10\."'
+	eval 'shows "Record detail" && shows "^ +srcaddr +10\."'
 check "the detail decodes protocol and times" \
-	eval 'screen | grep -Eq "protocol +(6|17|1) +(TCP|UDP|ICMP)" &&
-	      screen | grep -Eq "start +[0-9]+ +20[0-9-]+ [0-9:]+ UTC"'
+	eval 'shows "protocol +(6|17|1) +(TCP|UDP|ICMP)" &&
+	      shows "start +[0-9]+ +20[0-9-]+ [0-9:]+ UTC"'
 keys Escape
 check "Esc closes the detail" hides 'Record detail'
 keys '\'; text 'dstport = 22'; keys Enter
@@ -117,11 +121,11 @@ check "q quits" shows '^EXITED'
 start "'$bin' --mouse f.log; echo EXITED; sleep 30"
 shows '20\.0k rec' >/dev/null
 # the source address of the tail's fourth row (screen line 16)
-want=$(screen | sed -n 16p | awk '{ print $3 }' | sed 's/:[0-9]*$//')
+want=$(steady screen | sed -n 16p | awk '{ print $3 }' | sed 's/:[0-9]*$//')
 text $'\e[<0;5;16M\e[<0;5;16m'
 keys d
 check "a click selects a tail row (--mouse)" \
-	eval 'shows "Record detail" && screen | grep -Eq "^ +srcaddr +$want( |\$)"'
+	eval 'shows "Record detail" && shows "^ +srcaddr +$want( |\$)"'
 keys Escape
 hides 'Record detail' >/dev/null
 text $'\e[<65;5;16M'
@@ -133,7 +137,7 @@ start "'$bin' bad.log; echo EXITED; sleep 30"
 check "rejected lines are counted in the status bar" shows '2 rejected \(R\)'
 keys R
 check "R lists the reasons with examples" \
-	eval 'shows "Rejected lines" && screen | grep -q "bad.log:20002"'
+	eval 'shows "Rejected lines" && shows "bad\.log:20002"'
 keys Escape
 check "Esc closes the pane" hides 'Rejected lines'
 keys q

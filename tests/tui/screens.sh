@@ -13,6 +13,11 @@ tail_rows() {
 	screen | sed -n '/TIME UTC/,/^bytes\//p' | sed '1d;$d' | grep -v '^ *$'
 }
 
+# The tail shows at least eight rows.
+tail_filled() {
+	[ "$(tail_rows | wc -l)" -ge 8 ]
+}
+
 # Every tail row goes to port 22 (and there is at least one).
 all_port_22() {
 	local rows
@@ -50,8 +55,8 @@ for conf in "xterm-256color C.UTF-8" "screen-256color C.UTF-8" \
 			      grep -Eq "\[([0-9;]*;)?(3[0-7]|38;5)[;m]"'
 	fi
 	check "$tag: top talkers, drill-down and tail panes" \
-		eval 'screen | grep -q "Top talkers" && screen | grep -q Drill-down &&
-		      screen | grep -q " Tail " && [ "$(tail_rows | wc -l)" -ge 8 ]'
+		eval 'shows "Top talkers" && shows Drill-down && shows " Tail " &&
+		      holds tail_filled'
 
 	keys /; text 'dstport = 22'
 	check "$tag: the prompt counts matches as you type" \
@@ -59,14 +64,15 @@ for conf in "xterm-256color C.UTF-8" "screen-256color C.UTF-8" \
 	keys Enter
 	check "$tag: Enter applies the filter (status bar count)" \
 		shows 'match 158 of 20\.0k +filter: dstport = 22'
-	check "$tag: only matching rows in the tail" all_port_22
+	check "$tag: only matching rows in the tail" holds all_port_22
 
 	keys /; keys C-u; text 'dstport = = 22'; keys Enter
 	check "$tag: a bad filter shows an error and a caret" \
 		shows '^ {18}\^ expected'
 	keys Escape
 	check "$tag: a bad filter keeps the old one" \
-		eval 'hides "\^ expected" && screen | grep -q "filter: dstport = 22" && all_port_22'
+		eval 'hides "\^ expected" && shows "filter: dstport = 22" &&
+		      holds all_port_22'
 	keys c
 	check "$tag: c clears the filter" hides 'filter: dstport'
 
@@ -77,7 +83,7 @@ for conf in "xterm-256color C.UTF-8" "screen-256color C.UTF-8" \
 	keys Escape
 	check "$tag: Esc drills out one level" \
 		eval 'hides "all (›|>) [0-9]{12} (›|>) vpc-" &&
-		      screen | grep -Eq "all (›|>) [0-9]{12}"'
+		      shows "all (›|>) [0-9]{12}"'
 	keys BSpace
 	check "$tag: Backspace drills out to the top" hides 'all (›|>) '
 
@@ -110,7 +116,7 @@ for conf in "xterm-256color C.UTF-8" "screen-256color C.UTF-8" \
 	resize 1 1
 	resize 200 60
 	check "$tag: 200x60 draws every pane" \
-		eval 'shows "INTERFACE" && screen | grep -q "Top talkers.*Drill-down"'
+		eval 'shows "INTERFACE" && shows "Top talkers.*Drill-down"'
 	resize 80 24
 	check "$tag: back to 80x24" \
 		eval 'shows "Top talkers" && hides "INTERFACE"'
