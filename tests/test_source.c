@@ -391,7 +391,7 @@ read_cut(const char *path, unsigned n, size_t at, size_t to)
 	char err[256], want[400];
 	struct source_line ln;
 	struct source *src = source_open_whole(path, err, sizeof err);
-	size_t off = 0, wl;
+	size_t off = 0, wl, size;
 	unsigned i = 0;
 	int r;
 
@@ -406,10 +406,11 @@ read_cut(const char *path, unsigned n, size_t at, size_t to)
 			assert_int_equal(ln.len, wl);
 			assert_memory_equal(ln.p, want, wl);
 		}
+		size = wl + (i % 5 == 4) + 1;	/* with its CR and LF */
 		assert_int_equal(ln.lineno, ++i);
-		off += wl + ((i - 1) % 5 == 4) + 1;
-		if (off > at && off - (wl + ((i - 1) % 5 == 4) + 1) <= at)
+		if (off <= at && off + size > at)	/* the line holding at */
 			assert_int_equal(truncate(path, (off_t)to), 0);
+		off += size;
 	}
 	assert_int_equal(r, SOURCE_ERROR);
 	assert_non_null(strstr(source_error(src), "shrank"));
