@@ -21,23 +21,36 @@ trap 'rm -rf "$tmp"' EXIT
 # Run each of the given commands (function names) five times over the
 # file given first, taking turns, so that all of them see the machine in
 # the same moods; set best_NAME to the wall, user and system seconds of
-# each one's best run (by wall time).
+# each one's best run (by wall time) and walls_NAME to the five wall
+# times, sorted.
 best_of_5() {
 	local file=$1 line t i c b TIMEFORMAT='%R %U %S'
 	shift
 	for c in "$@"; do
-		eval "best_$c="
+		eval "best_$c= walls_$c="
 	done
 	for i in 1 2 3 4 5; do
 		for c in "$@"; do
 			line=$( { time "$c" "$file" >/dev/null 2>&1; } 2>&1 )
 			t=${line%% *}
+			eval "walls_$c=\"\$walls_$c \$t\""
 			eval "b=\$best_$c"
 			if [ -z "$b" ] || [ "$(echo "$t < ${b%% *}" | bc -l)" = 1 ]; then
 				eval "best_$c=\$line"
 			fi
 		done
 	done
+	for c in "$@"; do
+		eval "walls_$c=\$(printf '%s\\n' \$walls_$c | sort -n | tr '\\n' ' ')"
+	done
+}
+
+# Print the spread of a command's five wall times (sorted, as
+# best_of_5 left them): best, median and worst.  How far the worst is
+# from the best shows how much the machine swung during the runs.
+spread() {
+	set -- $1
+	printf 'best %.3f s, median %.3f s, worst %.3f s' "$1" "$3" "$5"
 }
 
 # Run vpctop on one core over a file.
@@ -89,6 +102,8 @@ for v in v2 v5; do
 		# pages, whose cost depends on the machine (a VM may back them
 		# only when first touched)
 		printf '    of which user %.3f s, system %.3f s\n' "$tu" "$ts"
+		printf '    five runs of --top: %s\n' "$(spread "$walls_run_top")"
+		printf '    five runs of mawk:  %s\n' "$(spread "$walls_run_mawk")"
 		ok3=$(echo "$n / $tt >= 3000000" | bc -l)
 		ok4=$(echo "$tt < $tm" | bc -l)
 		printf '  target --top >= 3M records/s: %s; target --top faster than mawk: %s\n' \
