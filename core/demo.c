@@ -775,6 +775,8 @@ conv_probe(struct demo *d, struct stream *s)
 	for (i = 0; i < NENI; i++)
 		if (is_public(d, i))
 			cand[n++] = i;
+	if (n == 0)	/* a topology with no public subnet: no one to probe */
+		return;
 	e = cand[below(d, (uint32_t)n)];
 	f = rec(d, s, e, DIR_INGRESS);
 	if (chance(d, 85)) {
