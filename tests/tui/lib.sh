@@ -27,6 +27,12 @@ check() {
 	fi
 }
 
+# Record a test that did not run: ok NAME # SKIP REASON.
+skip() {
+	n=$((n + 1))
+	echo "ok $n - $1 # SKIP $2"
+}
+
 # Start a command in a fresh 80x24 session on a server of its own (the
 # previous server is killed; a new socket avoids racing its exit).
 start() {
