@@ -39,6 +39,26 @@ at_prompt() {
 	[ "$(screen | grep -v '^ *$' | tail -1)" = '$' ]
 }
 
+# The number of the record the detail shows (its title: record #N).
+detail_rec() {
+	screen | sed -n 's/.*Record detail.* record #\([0-9][0-9]*\) .*/\1/p'
+}
+
+# Tell whether record $2 is the match of dstport 22 next below record $1
+# in f.log (numbered from 0 after its header line): it matches, and no
+# record between them does.
+next_below() {
+	[ -n "$1" ] && [ -n "$2" ] && [ "$2" -lt "$1" ] &&
+	awk -v hi="$1" -v lo="$2" '
+		NR == 1 { for (i = 1; i <= NF; i++) if ($i == "dstport") c = i
+			  next }
+		$c != 22 { next }
+		{ s = NR - 2 }
+		s == lo { found = 1 }
+		s > lo && s < hi { between++ }
+		END { exit !(found && !between) }' "$tmp/f.log"
+}
+
 # The terminal modes stty wrote after vpctop equal those before it (waits
 # up to 5 s for the file; prints what differs).
 modes_kept() {
@@ -118,10 +138,19 @@ check "the detail decodes protocol and times" \
 keys Escape
 check "Esc closes the detail" hides 'Record detail'
 keys '\'; text 'dstport = 22'; keys Enter
-check "a search puts the cursor on a match" \
-	eval 'shows "search: dstport = 22"'
-keys n
-check "n finds the next match" hides 'search: no'
+shows 'search: dstport = 22' >/dev/null
+keys Enter
+check "a search puts the cursor on a match (its detail)" \
+	eval 'shows "Record detail" && shows "^ +dstport +22( |\$)"'
+found=$(steady detail_rec)
+keys Escape
+hides 'Record detail' >/dev/null
+keys n Enter
+check "n moves the cursor to the next match below (its detail)" \
+	eval 'shows "Record detail" && shows "^ +dstport +22( |\$)" &&
+	      next_below "$found" "$(steady detail_rec)"'
+keys Escape
+hides 'Record detail' >/dev/null
 keys r
 check "r shows the oldest records first" shows 'oldest first'
 keys q
