@@ -104,6 +104,15 @@ steady() {
 	printf '%s\n' "$a"
 }
 
+# The terminal modes stty wrote to file $2 after the program equal those
+# in file $1 from before it (waits up to 5 s for $2; prints what differs).
+modes_kept() {
+	holds test -s "$2" || return 1
+	cmp -s "$1" "$2" && return 0
+	diff "$1" "$2" | sed 's/^/# /'
+	return 1
+}
+
 # Resize the session's window.
 resize() {
 	tmux -L "$sock" resize-window -t t -x "$1" -y "$2"

@@ -59,15 +59,6 @@ next_below() {
 		END { exit !(found && !between) }' "$tmp/f.log"
 }
 
-# The terminal modes stty wrote after vpctop equal those before it (waits
-# up to 5 s for the file; prints what differs).
-modes_kept() {
-	holds test -s "$tmp/after" || return 1
-	cmp -s "$tmp/before" "$tmp/after" && return 0
-	diff "$tmp/before" "$tmp/after" | sed 's/^/# /'
-	return 1
-}
-
 export LC_ALL=C.UTF-8 TERM=xterm-256color
 
 start "'$bin' --demo; echo EXITED; sleep 30"
@@ -226,7 +217,8 @@ check "and q quits to the shell" holds at_prompt
 # C-j ends the line even without icrnl
 text 'stty -a >after'; keys C-j
 if [ -n "$jsh" ]; then
-	check "and leaves the terminal modes as before" modes_kept
+	check "and leaves the terminal modes as before" \
+		modes_kept "$tmp/before" "$tmp/after"
 else
 	skip "and leaves the terminal modes as before" \
 		"no dash (bash puts back its own modes after fg)"

@@ -38,16 +38,6 @@ as_kept() {
 	return 1
 }
 
-# The terminal modes after the program equal those before it.
-sane() {
-	local i
-	for i in $(seq 1 100); do
-		[ -s "$tmp/stty.after" ] && break
-		sleep 0.05
-	done
-	cmp -s "$tmp/stty.before" "$tmp/stty.after"
-}
-
 for conf in "xterm-256color C.UTF-8" "screen-256color C.UTF-8" \
     "vt100 C" "xterm-256color C.UTF-8 NO_COLOR=1"; do
 	set -- $conf
@@ -139,7 +129,8 @@ for conf in "xterm-256color C.UTF-8" "screen-256color C.UTF-8" \
 
 	keys q
 	check "$tag: q quits" shows '^EXITED'
-	check "$tag: the terminal modes are as before" sane
+	check "$tag: the terminal modes are as before" \
+		modes_kept "$tmp/stty.before" "$tmp/stty.after"
 done
 echo "1..$n"
 [ "$fails" -eq 0 ]
